@@ -1,0 +1,63 @@
+// The control port: ScenarioControl, standard health checking and server reflection on one gRPC server.
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import { ScenarioControlService } from '../../gen/thriftproxy/v1/scenario_control';
+import { ProxyControl } from '../core/control';
+import { ApiErrorLog } from './grpc-status';
+import { addReflection } from './reflection';
+import { ActiveWatches, createScenarioControlService } from './scenario-control-service';
+
+export const SCENARIO_CONTROL_SERVICE_NAME = 'thriftproxy.v1.ScenarioControl';
+
+export interface ApiServerOptions {
+  host: string;
+  /** 0: ephemeral. */
+  port: number;
+  control: ProxyControl;
+  logError: ApiErrorLog;
+  /** How long close() lets unary calls finish before cancelling them. */
+  shutdownGraceMs?: number;
+}
+
+export interface ApiServer {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const server = new Server();
+  const activeWatches: ActiveWatches = new Set();
+  server.addService(ScenarioControlService, createScenarioControlService(options.control, activeWatches, options.logError));
+  const health = new HealthImplementation({ '': 'SERVING', [SCENARIO_CONTROL_SERVICE_NAME]: 'SERVING' });
+  health.addToServer(server);
+  addReflection(server);
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${formatHost(options.host)}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      health.setStatus('', 'NOT_SERVING');
+      health.setStatus(SCENARIO_CONTROL_SERVICE_NAME, 'NOT_SERVING');
+      for (const stop of [...activeWatches]) stop();
+      // Health Watch streams and slow clients must not keep the process alive.
+      const force = setTimeout(() => server.forceShutdown(), options.shutdownGraceMs ?? 1000);
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+    return closing;
+  };
+
+  return { host: options.host, port, close };
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}

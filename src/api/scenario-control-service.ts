@@ -1,0 +1,102 @@
+// The ScenarioControl implementation: each RPC translates its request, calls ProxyControl, translates the reply.
+import { handleUnaryCall, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import {
+  ListCallsResponse,
+  ScenarioControlServer,
+  WatchCallsRequest,
+} from '../../gen/thriftproxy/v1/scenario_control';
+import { ProxyControl } from '../core/control';
+import { ApiErrorLog, toGrpcStatus } from './grpc-status';
+import {
+  callFilterFromProto,
+  callToProto,
+  countFilterFromProto,
+  enableOptionsFromProto,
+  proxyInfoToProto,
+  safeNumberFromProto,
+  scenarioToProto,
+  verificationFromProto,
+  verificationResultToProto,
+} from './translate';
+import { pumpWatch, StopWatch, WatchStream } from './watch-calls';
+
+/** Live WatchCalls streams, so that stopping the server can end them (they never end by themselves). */
+export type ActiveWatches = Set<StopWatch>;
+
+function unary<Req, Res>(rpc: string, logError: ApiErrorLog, handle: (request: Req) => Res | Promise<Res>): handleUnaryCall<Req, Res> {
+  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
+    // Sync and async ProxyControl methods alike; a throw becomes a status, never an uncaught exception.
+    Promise.resolve()
+      .then(() => handle(call.request))
+      .then(
+        (reply) => callback(null, reply),
+        (error: unknown) => callback(toGrpcStatus(error, rpc, logError)),
+      );
+  };
+}
+
+export function createScenarioControlService(
+  control: ProxyControl,
+  activeWatches: ActiveWatches,
+  logError: ApiErrorLog,
+): ScenarioControlServer {
+  const watchCalls = (call: WatchStream): void => {
+    const request: WatchCallsRequest = call.request;
+    let stop: StopWatch | undefined;
+    try {
+      const watch = control.watchCalls({
+        filter: callFilterFromProto(request.filter, 'filter', request.methods),
+        replayFromSequence:
+          request.replayFromSequence === undefined
+            ? undefined
+            : safeNumberFromProto(request.replayFromSequence, 'replay_from_sequence'),
+        bufferSize: request.bufferSize,
+      });
+      stop = pumpWatch(call, watch, () => {
+        if (stop) activeWatches.delete(stop);
+      });
+      activeWatches.add(stop);
+    } catch (error) {
+      call.emit('error', toGrpcStatus(error, 'WatchCalls', logError));
+    }
+  };
+
+  return {
+    listScenarios: unary('ListScenarios', logError, () => ({
+      scenarios: control.listScenarios().map(scenarioToProto),
+    })),
+    getScenario: unary('GetScenario', logError, (request) => ({
+      scenario: scenarioToProto(control.getScenario(request.name)),
+    })),
+    enableScenario: unary('EnableScenario', logError, (request) => ({
+      scenario: scenarioToProto(control.enableScenario(request.name, enableOptionsFromProto(request))),
+    })),
+    disableScenario: unary('DisableScenario', logError, (request) => ({
+      scenario: scenarioToProto(control.disableScenario(request.name)),
+    })),
+    disableAllScenarios: unary('DisableAllScenarios', logError, () => ({
+      disabledNames: [...control.disableAllScenarios()],
+    })),
+    listCalls: unary('ListCalls', logError, (request): ListCallsResponse => {
+      const page = control.listCalls({
+        filter: callFilterFromProto(request.filter, 'filter'),
+        fromSequence: safeNumberFromProto(request.fromSequence, 'from_sequence'),
+        limit: request.limit,
+      });
+      return {
+        calls: page.calls.map(callToProto),
+        droppedCount: BigInt(page.droppedCount),
+        nextSequence: BigInt(page.nextSequence),
+      };
+    }),
+    countCalls: unary('CountCalls', logError, (request) => {
+      return { count: BigInt(control.countCalls(countFilterFromProto(request))) };
+    }),
+    resetCalls: unary('ResetCalls', logError, () => ({ clearedCount: BigInt(control.resetCalls()) })),
+    verifyCalls: unary('VerifyCalls', logError, (request) =>
+      verificationResultToProto(control.verifyCalls(verificationFromProto(request))),
+    ),
+    watchCalls,
+    getProxyInfo: unary('GetProxyInfo', logError, () => proxyInfoToProto(control.proxyInfo())),
+  };
+}

@@ -1,0 +1,61 @@
+// The command line, as data: parse-args.ts parses it, help.ts prints it, README.md documents it (a test checks).
+export const DEFAULT_LISTEN_HOST = '127.0.0.1';
+export const DEFAULT_LISTEN_PORT = 18080;
+export const DEFAULT_API_HOST = '127.0.0.1';
+export const DEFAULT_API_PORT = 18081;
+export const DEFAULT_CA_DIR = '~/.thrift-fault-proxy/ca';
+export const DEFAULT_HISTORY_SIZE = 1000;
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+export const DEFAULT_LOG_LEVEL: LogLevelName = 'info';
+
+export interface FlagSpec {
+  name: string;
+  /** Placeholder for the value; absent for switches. */
+  value?: string;
+  repeatable?: boolean;
+  description: string;
+}
+
+export const FLAGS: readonly FlagSpec[] = [
+  { name: 'listen-host', value: 'HOST', description: `Address the proxy listens on (default ${DEFAULT_LISTEN_HOST}).` },
+  { name: 'listen-port', value: 'PORT', description: `Port the proxy listens on; 0 picks a free one (default ${DEFAULT_LISTEN_PORT}).` },
+  { name: 'api-host', value: 'HOST', description: `Address of the gRPC control API (default ${DEFAULT_API_HOST}).` },
+  { name: 'api-port', value: 'PORT', description: `Port of the gRPC control API; 0 picks a free one (default ${DEFAULT_API_PORT}).` },
+  {
+    name: 'ca-dir',
+    value: 'DIR',
+    description: `Where the proxy's CA certificate and key live; created on first run (default ${DEFAULT_CA_DIR}).`,
+  },
+  {
+    name: 'map-host',
+    value: 'NAME=HOST:PORT',
+    repeatable: true,
+    description: 'Send traffic for host NAME to HOST:PORT instead (TLS still verified for NAME).',
+  },
+  {
+    name: 'upstream-ca',
+    value: 'FILE',
+    repeatable: true,
+    description: 'Also trust this PEM CA certificate for upstream HTTPS (besides the system CAs).',
+  },
+  { name: 'insecure-upstream', description: 'Do not verify upstream TLS certificates. For tests only.' },
+  {
+    name: 'cloudfetch-host',
+    value: 'PATTERN',
+    repeatable: true,
+    description: 'Also treat GETs to hosts containing PATTERN as CloudFetch downloads.',
+  },
+  {
+    name: 'history-size',
+    value: 'N',
+    description: `Recorded calls kept; the oldest are dropped first (default ${DEFAULT_HISTORY_SIZE}).`,
+  },
+  {
+    name: 'log-level',
+    value: LOG_LEVELS.join('|'),
+    description: `Log verbosity on stderr; debug logs every call (default ${DEFAULT_LOG_LEVEL}).`,
+  },
+  { name: 'version', description: 'Print the version and exit.' },
+  { name: 'help', description: 'Print this help and exit.' },
+];
