@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { CliRunOptions, parseCliArgs, UsageError } from '../../src/cli/parse-args';
+
+function run(argv: string[]): CliRunOptions {
+  const command = parseCliArgs(argv, '/home/tester');
+  if (command.kind !== 'run') throw new Error(`expected run, got ${command.kind}`);
+  return command.options;
+}
+
+function usageError(argv: string[]): string {
+  try {
+    parseCliArgs(argv, '/home/tester');
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected a UsageError for ${argv.join(' ')}`);
+}
+
+describe('parseCliArgs', () => {
+  it('uses the documented defaults', () => {
+    expect(run([])).toEqual({
+      listenHost: '127.0.0.1',
+      listenPort: 18080,
+      apiHost: '127.0.0.1',
+      apiPort: 18081,
+      caDir: '/home/tester/.thrift-fault-proxy/ca',
+      mapHosts: [],
+      upstreamCaFiles: [],
+      insecureUpstream: false,
+      cloudFetchHosts: [],
+      historySize: 1000,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every flag, repeatable ones in order', () => {
+    const options = run([
+      '--listen-host', '0.0.0.0', '--listen-port', '0', '--api-host', '::1', '--api-port=9',
+      '--ca-dir', '~/ca', '--map-host', 'a.example=127.0.0.1:1', '--map-host', 'b.example=127.0.0.1:2',
+      '--upstream-ca', 'x.pem', '--insecure-upstream', '--cloudfetch-host', 'minio.local',
+      '--history-size', '5', '--log-level', 'debug',
+    ]);
+    expect(options).toEqual({
+      listenHost: '0.0.0.0',
+      listenPort: 0,
+      apiHost: '::1',
+      apiPort: 9,
+      caDir: '/home/tester/ca',
+      mapHosts: ['a.example=127.0.0.1:1', 'b.example=127.0.0.1:2'],
+      upstreamCaFiles: [path.resolve('x.pem')],
+      insecureUpstream: true,
+      cloudFetchHosts: ['minio.local'],
+      historySize: 5,
+      logLevel: 'debug',
+    });
+  });
+
+  it('recognizes --help and --version whatever else is given', () => {
+    expect(parseCliArgs(['--listen-port', '1', '--help']).kind).toBe('help');
+    expect(parseCliArgs(['--version']).kind).toBe('version');
+  });
+
+  it.each([
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['stray'], /Unexpected argument 'stray'/],
+    [['--listen-port'], /--listen-port <value>' argument missing/],
+    [['--listen-port', '65536'], /^--listen-port: '65536' is not a whole number from 0 to 65535$/],
+    [['--api-port', '-1'], /--api-port/],
+    [['--api-port', '1.5'], /--api-port: '1.5' is not a whole number/],
+    [['--history-size', '0'], /^--history-size: '0' is not a whole number from 1 to 1000000$/],
+    [['--log-level', 'trace'], /^--log-level: 'trace' is not one of error, warn, info, debug$/],
+    [['--listen-host', ''], /--listen-host: an address is required/],
+    [['--cloudfetch-host', ' '], /--cloudfetch-host: a host name pattern is required/],
+    [['--insecure-upstream=yes'], /does not take an argument/],
+  ])('rejects %j with a message saying what is wrong', (argv, expected) => {
+    expect(usageError(argv)).toMatch(expected);
+  });
+});
