@@ -1,13 +1,16 @@
 // The command line, as data: parse-args.ts parses it, help.ts prints it, README.md documents it (a test checks).
-export const DEFAULT_LISTEN_HOST = '127.0.0.1';
-export const DEFAULT_LISTEN_PORT = 18080;
-export const DEFAULT_API_HOST = '127.0.0.1';
-export const DEFAULT_API_PORT = 18081;
+import { LogLevel } from '../core/logger';
+import {
+  DEFAULT_API_HOST,
+  DEFAULT_API_PORT,
+  DEFAULT_HISTORY_SIZE,
+  DEFAULT_LISTEN_HOST,
+  DEFAULT_LISTEN_PORT,
+} from '../app-defaults';
+
 export const DEFAULT_CA_DIR = '~/.thrift-fault-proxy/ca';
-export const DEFAULT_HISTORY_SIZE = 1000;
-export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
-export type LogLevelName = (typeof LOG_LEVELS)[number];
-export const DEFAULT_LOG_LEVEL: LogLevelName = 'info';
+export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
 
 export interface FlagSpec {
   name: string;

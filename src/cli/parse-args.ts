@@ -6,15 +6,12 @@ import { parseArgs, ParseArgsConfig } from 'node:util';
 import {
   DEFAULT_API_HOST,
   DEFAULT_API_PORT,
-  DEFAULT_CA_DIR,
   DEFAULT_HISTORY_SIZE,
   DEFAULT_LISTEN_HOST,
   DEFAULT_LISTEN_PORT,
-  DEFAULT_LOG_LEVEL,
-  FLAGS,
-  LOG_LEVELS,
-  LogLevelName,
-} from './flags';
+} from '../app-defaults';
+import { DEFAULT_CA_DIR, DEFAULT_LOG_LEVEL, FLAGS, LOG_LEVELS } from './flags';
+import { LogLevel } from '../core/logger';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -32,7 +29,7 @@ export interface CliRunOptions {
   insecureUpstream: boolean;
   cloudFetchHosts: string[];
   historySize: number;
-  logLevel: LogLevelName;
+  logLevel: LogLevel;
 }
 
 export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: CliRunOptions };
@@ -113,7 +110,7 @@ function nonEmpty(values: string[], flag: string): string[] {
   return values;
 }
 
-function logLevel(value: string | undefined): LogLevelName {
+function logLevel(value: string | undefined): LogLevel {
   if (value === undefined) return DEFAULT_LOG_LEVEL;
   const level = LOG_LEVELS.find((l) => l === value);
   if (level === undefined) throw new UsageError(`--log-level: '${value}' is not one of ${LOG_LEVELS.join(', ')}`);

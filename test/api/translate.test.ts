@@ -92,7 +92,7 @@ describe('requests', () => {
   it('rejects an unset or unknown verification kind, listing the four checks', () => {
     const base: VerifyCallsRequest = { kind: 0, methods: [], method: '', count: 0n, callKind: 0 };
     expect(invalidArgument(() => verificationFromProto(base))).toMatch(/^kind: not set; allowed: VERIFICATION_KIND_EXACT_SEQUENCE/);
-    expect(invalidArgument(() => verificationFromProto({ ...base, kind: 9 }))).toMatch(/unknown VerificationKind 9/);
+    expect(invalidArgument(() => verificationFromProto({ ...base, kind: 9 as VerificationKind }))).toMatch(/unknown VerificationKind 9/);
     expect(
       verificationFromProto({ ...base, kind: VerificationKind.VERIFICATION_KIND_METHOD_COUNT, method: 'FetchResults', count: 2n }),
     ).toEqual({ kind: 'method_count', method: 'FetchResults', count: 2 });

@@ -1,0 +1,6 @@
+// Defaults shared by the composition root and the command line (the original proxy's ports).
+export const DEFAULT_LISTEN_HOST = '127.0.0.1';
+export const DEFAULT_LISTEN_PORT = 18080;
+export const DEFAULT_API_HOST = '127.0.0.1';
+export const DEFAULT_API_PORT = 18081;
+export const DEFAULT_HISTORY_SIZE = 1000;

@@ -1,0 +1,126 @@
+// Composition root: builds the journal, the scenario engine, the MITM proxy, the ProxyControl facade and the
+// gRPC control API, and stops them in reverse order. Tests start the whole proxy in-process with this.
+import { startApiServer } from './api/grpc-server';
+import {
+  DEFAULT_API_HOST,
+  DEFAULT_API_PORT,
+  DEFAULT_HISTORY_SIZE,
+  DEFAULT_LISTEN_HOST,
+  DEFAULT_LISTEN_PORT,
+} from './app-defaults';
+import { ProxyControl } from './core/control';
+import { createLogger, Logger } from './core/logger';
+import { ProxyInfo } from './core/model';
+import { CallJournal } from './journal/call-journal';
+import { HostMapping } from './proxy/host-map';
+import { startProxyServer } from './proxy/proxy-server';
+import { SCENARIO_CATALOG } from './scenarios/catalog';
+import { ScenarioEngine } from './scenarios/engine';
+import { VERSION } from './version';
+
+export interface AppOptions {
+  /** Default 127.0.0.1. */
+  listenHost?: string;
+  /** Default 18080; 0 picks a free port. */
+  listenPort?: number;
+  /** Default 127.0.0.1. */
+  apiHost?: string;
+  /** Default 18081; 0 picks a free port. */
+  apiPort?: number;
+  /** Where the proxy's CA certificate and key live (created when missing). */
+  caDir: string;
+  /** Send traffic for a host name to another address (e.g. a local fake). */
+  hostMappings?: readonly HostMapping[];
+  /** Extra CA certificates (PEM) trusted for upstream HTTPS. */
+  upstreamCaPems?: readonly string[];
+  /** Skip upstream certificate verification. */
+  insecureUpstream?: boolean;
+  /** Extra host name patterns whose GETs are CloudFetch downloads. */
+  cloudFetchHostPatterns?: readonly string[];
+  /** Recorded calls kept; default 1000. */
+  historySize?: number;
+  /** Default: warnings and errors on stderr. */
+  log?: Logger;
+}
+
+export interface RunningApp {
+  info: ProxyInfo;
+  control: ProxyControl;
+  /** Stops the API, then the proxy. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+export async function startThriftFaultProxy(options: AppOptions): Promise<RunningApp> {
+  const log = options.log ?? createLogger({ level: 'warn' });
+  const capacity = options.historySize ?? DEFAULT_HISTORY_SIZE;
+  const journal = new CallJournal({ capacity });
+  const engine = new ScenarioEngine(SCENARIO_CATALOG);
+  const stack = new ShutdownStack();
+  try {
+    const proxy = await startProxyServer(
+      {
+        host: options.listenHost ?? DEFAULT_LISTEN_HOST,
+        port: options.listenPort ?? DEFAULT_LISTEN_PORT,
+        caDir: options.caDir,
+        hostMappings: [...(options.hostMappings ?? [])],
+        upstreamCaPems: [...(options.upstreamCaPems ?? [])],
+        insecureUpstream: options.insecureUpstream ?? false,
+        cloudFetchHostPatterns: [...(options.cloudFetchHostPatterns ?? [])],
+      },
+      { journal, engine, log },
+    );
+    stack.push(() => proxy.close());
+
+    // The API's port is known only once it is bound, and ProxyInfo carries it: fill it in before serving.
+    const info: ProxyInfo = {
+      proxyHost: proxy.host,
+      proxyPort: proxy.port,
+      apiHost: options.apiHost ?? DEFAULT_API_HOST,
+      apiPort: options.apiPort ?? DEFAULT_API_PORT,
+      caCertPem: proxy.caCertPem,
+      caCertPath: proxy.caCertPath,
+      version: VERSION,
+      callHistoryCapacity: capacity,
+    };
+    const control = new ProxyControl({ engine, journal, info: () => info });
+    const api = await startApiServer({
+      host: info.apiHost,
+      port: info.apiPort,
+      control,
+      logError: (rpc, error) =>
+        log.error('control API call failed', { rpc, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    });
+    info.apiPort = api.port;
+    stack.push(() => api.close());
+
+    return { info, control, close: () => stack.closeAll() };
+  } catch (error) {
+    await stack.closeAll();
+    throw error;
+  }
+}
+
+/** Closes what was started, last first, once; a failing step does not stop the others. */
+class ShutdownStack {
+  private readonly steps: Array<() => Promise<void> | void> = [];
+  private closing: Promise<void> | undefined;
+
+  push(step: () => Promise<void> | void): void {
+    this.steps.push(step);
+  }
+
+  closeAll(): Promise<void> {
+    this.closing ??= (async () => {
+      const errors: unknown[] = [];
+      for (const step of this.steps.reverse()) {
+        try {
+          await step();
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      if (errors.length > 0) throw new AggregateError(errors, 'thrift-fault-proxy did not stop cleanly');
+    })();
+    return this.closing;
+  }
+}

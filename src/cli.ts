@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// The thrift-fault-proxy command: parse flags, start everything, print the ready line, stop on SIGTERM/SIGINT.
+// Exit codes: 0 stopped cleanly (or --help/--version), 1 failed to start or to stop, 2 bad command line.
+import { startThriftFaultProxy } from './app';
+import { createLogger } from './core/logger';
+import { renderHelp } from './cli/help';
+import { CliCommand, parseCliArgs, UsageError } from './cli/parse-args';
+import { readyLine, startupBanner } from './cli/ready-line';
+import { appOptionsFromCli } from './cli/resolve-options';
+import { VERSION } from './version';
+
+/** A stop that takes longer than this is a bug; exit anyway rather than hang a CI job. */
+const STOP_TIMEOUT_MS = 10_000;
+
+async function main(argv: readonly string[]): Promise<number> {
+  let command: CliCommand;
+  try {
+    command = parseCliArgs(argv);
+    if (command.kind === 'help') {
+      process.stdout.write(renderHelp());
+      return 0;
+    }
+    if (command.kind === 'version') {
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+  } catch (error) {
+    return usage(error);
+  }
+
+  const log = createLogger({ level: command.options.logLevel });
+  let options;
+  try {
+    options = appOptionsFromCli(command.options, log);
+  } catch (error) {
+    return usage(error);
+  }
+
+  let app;
+  try {
+    app = await startThriftFaultProxy(options);
+  } catch (error) {
+    process.stderr.write(`thrift-fault-proxy: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+
+  process.stdout.write(`${JSON.stringify(readyLine(app.info))}\n`);
+  process.stderr.write(startupBanner(app.info));
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  log.info('stopping', { signal });
+  // A second signal while stopping means "now".
+  process.once('SIGTERM', () => process.exit(1));
+  process.once('SIGINT', () => process.exit(1));
+  const timer = setTimeout(() => {
+    process.stderr.write(`thrift-fault-proxy: did not stop within ${STOP_TIMEOUT_MS} ms\n`);
+    process.exit(1);
+  }, STOP_TIMEOUT_MS);
+  timer.unref();
+  try {
+    await app.close();
+  } catch (error) {
+    process.stderr.write(`thrift-fault-proxy: error while stopping: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function usage(error: unknown): number {
+  if (!(error instanceof UsageError)) throw error;
+  process.stderr.write(`thrift-fault-proxy: ${error.message}\nRun 'thrift-fault-proxy --help' for the options.\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`thrift-fault-proxy: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
