@@ -1,0 +1,107 @@
+// The proxy's own certificate authority, persisted in --ca-dir: made on the first run, reused afterwards, so
+// clients trust one PEM for good. The layout (certs/ca.pem, keys/ca.private.key, keys/ca.public.key) is the one
+// http-mitm-proxy loads, so it picks up this CA instead of making its own. Private keys are mode 0600.
+import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import forge from 'node-forge';
+
+export interface ProxyCa {
+  certPem: string;
+  /** Absolute path of the PEM certificate clients must trust. */
+  certPath: string;
+  cert: forge.pki.Certificate;
+  privateKey: forge.pki.rsa.PrivateKey;
+  /** Whether this run created the CA (false: loaded from caDir). */
+  created: boolean;
+}
+
+export const CA_COMMON_NAME = 'thrift-fault-proxy CA';
+const DAY_MS = 24 * 60 * 60 * 1000;
+const CA_LIFETIME_MS = 10 * 365 * DAY_MS;
+/** A CA closer than this to expiry is replaced, so leaf certificates never outlive it. */
+const RENEW_BEFORE_MS = 7 * DAY_MS;
+
+export function caPaths(caDir: string): { cert: string; privateKey: string; publicKey: string } {
+  return {
+    cert: path.join(caDir, 'certs', 'ca.pem'),
+    privateKey: path.join(caDir, 'keys', 'ca.private.key'),
+    publicKey: path.join(caDir, 'keys', 'ca.public.key'),
+  };
+}
+
+/** Loads the CA from caDir, or creates it there when absent, unreadable or about to expire. */
+export function loadOrCreateCa(caDir: string, now: Date = new Date()): ProxyCa {
+  const paths = caPaths(caDir);
+  const loaded = tryLoad(paths);
+  if (loaded !== undefined && loaded.cert.validity.notAfter.getTime() - now.getTime() > RENEW_BEFORE_MS) {
+    restrictKeyFiles(paths);
+    return { ...loaded, certPath: paths.cert, created: false };
+  }
+  return { ...create(paths, now), certPath: paths.cert, created: true };
+}
+
+function tryLoad(paths: ReturnType<typeof caPaths>): Pick<ProxyCa, 'certPem' | 'cert' | 'privateKey'> | undefined {
+  if (!fs.existsSync(paths.cert) || !fs.existsSync(paths.privateKey)) return undefined;
+  const certPem = fs.readFileSync(paths.cert, 'utf8');
+  const cert = forge.pki.certificateFromPem(certPem);
+  const privateKey = forge.pki.privateKeyFromPem(fs.readFileSync(paths.privateKey, 'utf8')) as forge.pki.rsa.PrivateKey;
+  return { certPem, cert, privateKey };
+}
+
+function create(paths: ReturnType<typeof caPaths>, now: Date): Pick<ProxyCa, 'certPem' | 'cert' | 'privateKey'> {
+  // Node's native key generation takes milliseconds where forge's takes most of a second.
+  const keys = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  });
+  const privateKey = forge.pki.privateKeyFromPem(keys.privateKey) as forge.pki.rsa.PrivateKey;
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(keys.publicKey);
+  cert.serialNumber = randomSerial();
+  cert.validity.notBefore = new Date(now.getTime() - DAY_MS);
+  cert.validity.notAfter = new Date(now.getTime() + CA_LIFETIME_MS);
+  const subject = [
+    { name: 'commonName', value: CA_COMMON_NAME },
+    { name: 'organizationName', value: 'thrift-fault-proxy (testing only)' },
+  ];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(privateKey, forge.md.sha256.create());
+  const certPem = forge.pki.certificateToPem(cert);
+
+  fs.mkdirSync(path.dirname(paths.cert), { recursive: true });
+  fs.mkdirSync(path.dirname(paths.privateKey), { recursive: true, mode: 0o700 });
+  // Keys first, certificate last: a present ca.pem means a complete CA.
+  writeFileAtomically(paths.privateKey, keys.privateKey, 0o600);
+  writeFileAtomically(paths.publicKey, keys.publicKey, 0o644);
+  writeFileAtomically(paths.cert, certPem, 0o644);
+  return { certPem, cert, privateKey };
+}
+
+/** Tightens key files made by older runs or other tools; the mode asked at creation is subject to umask. */
+function restrictKeyFiles(paths: ReturnType<typeof caPaths>): void {
+  try {
+    if ((fs.statSync(paths.privateKey).mode & 0o077) !== 0) fs.chmodSync(paths.privateKey, 0o600);
+  } catch {
+    // Read-only CA directories are allowed: the key was readable, which is all this run needs.
+  }
+}
+
+function writeFileAtomically(file: string, content: string, mode: number): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, content, { mode });
+  fs.chmodSync(temp, mode);
+  fs.renameSync(temp, file);
+}
+
+export function randomSerial(): string {
+  // 16 random bytes, leading nibble 0 so the ASN.1 integer stays positive.
+  return '0' + forge.util.bytesToHex(forge.random.getBytesSync(16)).slice(1);
+}

@@ -1,0 +1,74 @@
+// Server certificates for intercepted HTTPS, signed by the proxy CA on first use of a host name and kept in
+// memory. Like mitmproxy, every leaf shares one key pair made at start-up: issuing is then a signature
+// (milliseconds) instead of an RSA key generation per host.
+import { generateKeyPairSync } from 'node:crypto';
+import net from 'node:net';
+import tls from 'node:tls';
+import forge from 'node-forge';
+import { ProxyCa, randomSerial } from './ca-store';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const LEAF_LIFETIME_MS = 365 * DAY_MS;
+/** More distinct host names than a test run meets; bounds memory if a client wanders. */
+const MAX_CACHED_HOSTS = 2000;
+
+export class LeafCertificates {
+  private readonly keyPem: string;
+  private readonly publicKey: forge.pki.PublicKey;
+  private readonly caKeyId: string;
+  private readonly contexts = new Map<string, tls.SecureContext>();
+
+  constructor(private readonly ca: ProxyCa) {
+    const keys = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    });
+    this.keyPem = keys.privateKey;
+    this.publicKey = forge.pki.publicKeyFromPem(keys.publicKey);
+    this.caKeyId = ca.cert.generateSubjectKeyIdentifier().getBytes();
+  }
+
+  /** A TLS context presenting a certificate for `hostname` (a DNS name or an IP address). */
+  contextFor(hostname: string): tls.SecureContext {
+    const name = hostname.toLowerCase();
+    const cached = this.contexts.get(name);
+    if (cached !== undefined) return cached;
+    const context = tls.createSecureContext({ key: this.keyPem, cert: this.issuePem(name) });
+    if (this.contexts.size >= MAX_CACHED_HOSTS) {
+      const oldest = this.contexts.keys().next();
+      if (oldest.done !== true) this.contexts.delete(oldest.value);
+    }
+    this.contexts.set(name, context);
+    return context;
+  }
+
+  /** PEM of a leaf certificate for `hostname`, signed by the CA. */
+  issuePem(hostname: string, now: Date = new Date()): string {
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = this.publicKey;
+    cert.serialNumber = randomSerial();
+    cert.validity.notBefore = new Date(now.getTime() - DAY_MS);
+    const caExpiry = this.ca.cert.validity.notAfter.getTime();
+    cert.validity.notAfter = new Date(Math.min(now.getTime() + LEAF_LIFETIME_MS, caExpiry));
+    // A common name longer than 64 characters is invalid X.509; the SAN is what clients check anyway.
+    cert.setSubject([{ name: 'commonName', value: hostname.slice(0, 64) }]);
+    cert.setIssuer(this.ca.cert.subject.attributes);
+    cert.setExtensions([
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [altName(hostname)] },
+      { name: 'subjectKeyIdentifier' },
+      // Strict verifiers (OpenSSL's X509_STRICT, Python 3.13 by default) require the authority key id.
+      { name: 'authorityKeyIdentifier', keyIdentifier: this.caKeyId },
+    ]);
+    cert.sign(this.ca.privateKey, forge.md.sha256.create());
+    return forge.pki.certificateToPem(cert);
+  }
+}
+
+function altName(hostname: string): { type: number; value?: string; ip?: string } {
+  // 7 = iPAddress, 2 = dNSName.
+  return net.isIP(hostname) !== 0 ? { type: 7, ip: hostname } : { type: 2, value: hostname };
+}
