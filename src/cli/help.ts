@@ -22,3 +22,12 @@ export function renderHelp(): string {
     '',
   ].join('\n');
 }
+
+/** The flags table in README.md (between <!-- flags:begin --> and <!-- flags:end -->). */
+export function renderFlagTable(): string {
+  const rows = FLAGS.map((flag) => {
+    const usage = `--${flag.name}${flag.value ? ` ${flag.value}` : ''}`.replace(/\|/g, '\\|');
+    return `| \`${usage}\` | ${flag.description}${flag.repeatable ? ' Repeatable.' : ''} |`;
+  });
+  return ['| flag | what it does |', '|---|---|', ...rows].join('\n');
+}

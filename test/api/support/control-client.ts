@@ -1,0 +1,161 @@
+// A real grpc-js client for the control port: the ts-proto ScenarioControl client with promises, plus the
+// standard health client loaded from the vendored health.proto.
+import path from 'node:path';
+import { credentials, loadPackageDefinition, ServiceError, status } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import {
+  CountCallsRequest,
+  DeepPartial,
+  EnableScenarioRequest,
+  ListCallsRequest,
+  ScenarioControlClient,
+  VerifyCallsRequest,
+  WatchCallsRequest,
+  WatchCallsResponse,
+} from '../../../gen/thriftproxy/v1/scenario_control';
+import { ClientReadableStream } from '@grpc/grpc-js';
+
+type Callback<T> = (error: ServiceError | null, response: T) => void;
+
+function call<T>(invoke: (callback: Callback<T>) => unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    invoke((error, response) => (error ? reject(error) : resolve(response)));
+  });
+}
+
+export class ControlApi {
+  readonly client: ScenarioControlClient;
+
+  constructor(address: string) {
+    this.client = new ScenarioControlClient(address, credentials.createInsecure());
+  }
+
+  listScenarios() {
+    return call((cb) => this.client.listScenarios({}, cb));
+  }
+  getScenario(name: string) {
+    return call((cb) => this.client.getScenario({ name }, cb));
+  }
+  enableScenario(request: DeepPartial<EnableScenarioRequest>) {
+    return call((cb) => this.client.enableScenario(EnableScenarioRequest.fromPartial(request), cb));
+  }
+  disableScenario(name: string) {
+    return call((cb) => this.client.disableScenario({ name }, cb));
+  }
+  disableAllScenarios() {
+    return call((cb) => this.client.disableAllScenarios({}, cb));
+  }
+  listCalls(request: DeepPartial<ListCallsRequest> = {}) {
+    return call((cb) => this.client.listCalls(ListCallsRequest.fromPartial(request), cb));
+  }
+  countCalls(request: DeepPartial<CountCallsRequest> = {}) {
+    return call((cb) => this.client.countCalls(CountCallsRequest.fromPartial(request), cb));
+  }
+  resetCalls() {
+    return call((cb) => this.client.resetCalls({}, cb));
+  }
+  verifyCalls(request: DeepPartial<VerifyCallsRequest>) {
+    return call((cb) => this.client.verifyCalls(VerifyCallsRequest.fromPartial(request), cb));
+  }
+  watchCalls(request: DeepPartial<WatchCallsRequest> = {}): ClientReadableStream<WatchCallsResponse> {
+    return this.client.watchCalls(WatchCallsRequest.fromPartial(request));
+  }
+  getProxyInfo() {
+    return call((cb) => this.client.getProxyInfo({}, cb));
+  }
+  close(): void {
+    this.client.close();
+  }
+}
+
+interface HealthClient {
+  check(request: { service: string }, callback: Callback<{ status: string }>): void;
+  close(): void;
+}
+
+export function healthCheck(address: string, service: string): Promise<string> {
+  const definition = loadSync(path.join(__dirname, '../../../third_party/proto/grpc/health/v1/health.proto'), {
+    enums: String,
+  });
+  const loaded = loadPackageDefinition(definition) as unknown as {
+    grpc: { health: { v1: { Health: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => HealthClient } } };
+  };
+  const client = new loaded.grpc.health.v1.Health(address, credentials.createInsecure());
+  return call<{ status: string }>((cb) => client.check({ service }, cb))
+    .then((reply) => reply.status)
+    .finally(() => client.close());
+}
+
+/** Resolves with the status of a call that must fail. */
+export async function failure(promise: Promise<unknown>): Promise<{ code: status; details: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as ServiceError;
+    return { code: e.code, details: e.details };
+  }
+  throw new Error('the call succeeded; expected an error status');
+}
+
+/** Records every message of a stream from the moment it is made; tests wait until enough have arrived. */
+export class StreamRecorder<T> {
+  readonly messages: T[] = [];
+  error: Error | undefined;
+  ended = false;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(readonly stream: ClientReadableStream<T>) {
+    stream.on('data', (message: T) => {
+      this.messages.push(message);
+      this.wake();
+    });
+    stream.on('error', (error: Error) => {
+      this.error = error;
+      this.wake();
+    });
+    stream.on('end', () => {
+      this.ended = true;
+      this.wake();
+    });
+  }
+
+  /** Resolves once `done(messages)` holds; rejects on a stream error or after timeoutMs. */
+  until(done: (messages: T[]) => boolean, timeoutMs = 5000): Promise<T[]> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (done(this.messages)) finish(() => resolve(this.messages));
+        else if (this.error) finish(() => reject(this.error));
+      };
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`stream: timed out after ${timeoutMs} ms; got ${JSON.stringify(this.messages, bigintJson)}`))),
+        timeoutMs,
+      );
+      const finish = (settle: () => void): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        settle();
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** Resolves with the stream's error (or undefined if it ended cleanly). */
+  closed(timeoutMs = 5000): Promise<Error | undefined> {
+    return this.until(() => this.ended || this.error !== undefined, timeoutMs).then(
+      () => this.error,
+      (error: unknown) => {
+        if (error === this.error) return this.error;
+        throw error;
+      },
+    );
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+function bigintJson(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
