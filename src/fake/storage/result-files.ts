@@ -1,0 +1,90 @@
+// The CloudFetch files of live results. Only a description of each result is kept (the ResultSource, which
+// produces rows on demand); a file's bytes are produced again each time it is downloaded, in small batches.
+import { arrowSchema } from '../arrow-columns';
+import { IPC_END_OF_STREAM, recordBatchMessage, schemaMessage } from '../arrow-ipc';
+import type { ResultSource } from '../result-source';
+
+/** Rows per record batch inside a file: bounds the memory one download needs. */
+const FILE_BATCH_ROWS = 4096;
+
+export interface ResultFileRef {
+  resultId: string;
+  startRow: number;
+  rowCount: number;
+}
+
+interface Entry {
+  source: ResultSource;
+  schemaBytes: Buffer;
+  sizes: Map<string, number>;
+  dropTimer?: NodeJS.Timeout;
+}
+
+export class ResultFiles {
+  private readonly entries = new Map<string, Entry>();
+
+  /** @param retainAfterReleaseMs how long files stay downloadable after their operation is closed (links outlive it). */
+  constructor(private readonly retainAfterReleaseMs: number) {}
+
+  register(resultId: string, source: ResultSource): void {
+    this.entries.set(resultId, { source, schemaBytes: schemaMessage(arrowSchema(source.columns)), sizes: new Map() });
+  }
+
+  release(resultId: string): void {
+    const entry = this.entries.get(resultId);
+    if (!entry || entry.dropTimer) return;
+    entry.dropTimer = setTimeout(() => this.entries.delete(resultId), this.retainAfterReleaseMs);
+    entry.dropTimer.unref();
+  }
+
+  has(ref: ResultFileRef): boolean {
+    const entry = this.entries.get(ref.resultId);
+    return !!entry && ref.startRow >= 0 && ref.rowCount > 0 && ref.startRow + ref.rowCount <= entry.source.rowCount;
+  }
+
+  /** Byte size of a file; computed once by producing it, then remembered (only the number). */
+  size(ref: ResultFileRef): number {
+    const entry = this.entryFor(ref);
+    const key = `${ref.startRow}-${ref.rowCount}`;
+    let size = entry.sizes.get(key);
+    if (size === undefined) {
+      size = 0;
+      for (const chunk of this.chunks(ref)) size += chunk.length;
+      entry.sizes.set(key, size);
+    }
+    return size;
+  }
+
+  /** The file as a whole Arrow IPC stream, produced chunk by chunk. */
+  *chunks(ref: ResultFileRef): Generator<Buffer> {
+    const entry = this.entryFor(ref);
+    yield entry.schemaBytes;
+    for (let offset = 0; offset < ref.rowCount; offset += FILE_BATCH_ROWS) {
+      const count = Math.min(FILE_BATCH_ROWS, ref.rowCount - offset);
+      yield recordBatchMessage(entry.source.batch(ref.startRow + offset, count), entry.schemaBytes);
+    }
+    yield IPC_END_OF_STREAM;
+  }
+
+  close(): void {
+    for (const entry of this.entries.values()) clearTimeout(entry.dropTimer);
+    this.entries.clear();
+  }
+
+  private entryFor(ref: ResultFileRef): Entry {
+    const entry = this.entries.get(ref.resultId);
+    if (!entry || !this.has(ref)) throw new Error(`no such result file: ${ref.resultId} rows ${ref.startRow}+${ref.rowCount}`);
+    return entry;
+  }
+}
+
+/** Blob path of a file inside the storage account: /<container>/<result>/part-<start>-<count>.arrow */
+export function blobPath(ref: ResultFileRef): string {
+  return `/dbsql-results/${ref.resultId}/part-${ref.startRow}-${ref.rowCount}.arrow`;
+}
+
+export function parseBlobPath(pathname: string): ResultFileRef | undefined {
+  const m = /^\/dbsql-results\/([0-9a-f-]{36})\/part-(\d+)-(\d+)\.arrow$/.exec(pathname);
+  if (!m) return undefined;
+  return { resultId: m[1]!, startRow: Number(m[2]), rowCount: Number(m[3]) };
+}
