@@ -11,6 +11,8 @@ import {
 import { ProxyControl } from './core/control';
 import { createLogger, Logger } from './core/logger';
 import { ProxyInfo } from './core/model';
+import type { FakeWarehouseOptions, RunningFakeWarehouse } from './fake';
+import { logCallsAtDebug } from './call-debug-log';
 import { CallJournal } from './journal/call-journal';
 import { HostMapping } from './proxy/host-map';
 import { startProxyServer } from './proxy/proxy-server';
@@ -41,6 +43,11 @@ export interface AppOptions {
   historySize?: number;
   /** Default: warnings and errors on stderr. */
   log?: Logger;
+  /**
+   * Also start the embedded fake Databricks SQL warehouse and fake cloud storage, reachable through the proxy
+   * under their cloud-looking host names (info.fakeWarehouse says how).
+   */
+  fakeWarehouse?: boolean | FakeWarehouseOptions;
 }
 
 export interface RunningApp {
@@ -57,13 +64,19 @@ export async function startThriftFaultProxy(options: AppOptions): Promise<Runnin
   const engine = new ScenarioEngine(SCENARIO_CATALOG);
   const stack = new ShutdownStack();
   try {
+    const fake = options.fakeWarehouse ? await startFake(options.fakeWarehouse) : undefined;
+    if (fake) stack.push(() => fake.close());
+
     const proxy = await startProxyServer(
       {
         host: options.listenHost ?? DEFAULT_LISTEN_HOST,
         port: options.listenPort ?? DEFAULT_LISTEN_PORT,
         caDir: options.caDir,
-        hostMappings: [...(options.hostMappings ?? [])],
-        upstreamCaPems: [...(options.upstreamCaPems ?? [])],
+        hostMappings: [
+          ...(options.hostMappings ?? []),
+          ...(fake?.hostMappings.map((m) => ({ pattern: m.name, host: m.host, port: m.port })) ?? []),
+        ],
+        upstreamCaPems: [...(options.upstreamCaPems ?? []), ...(fake ? [fake.caCertPem] : [])],
         insecureUpstream: options.insecureUpstream ?? false,
         cloudFetchHostPatterns: [...(options.cloudFetchHostPatterns ?? [])],
       },
@@ -81,6 +94,7 @@ export async function startThriftFaultProxy(options: AppOptions): Promise<Runnin
       caCertPath: proxy.caCertPath,
       version: VERSION,
       callHistoryCapacity: capacity,
+      fakeWarehouse: fake?.info,
     };
     const control = new ProxyControl({ engine, journal, info: () => info });
     const api = await startApiServer({
@@ -92,12 +106,19 @@ export async function startThriftFaultProxy(options: AppOptions): Promise<Runnin
     });
     info.apiPort = api.port;
     stack.push(() => api.close());
+    stack.push(logCallsAtDebug(control, log));
 
     return { info, control, close: () => stack.closeAll() };
   } catch (error) {
     await stack.closeAll();
     throw error;
   }
+}
+
+/** Loaded only when asked for: most runs never need the fake's code (Arrow, Thrift types) in memory. */
+async function startFake(options: true | FakeWarehouseOptions): Promise<RunningFakeWarehouse> {
+  const { startFakeWarehouse } = await import('./fake');
+  return startFakeWarehouse(options === true ? {} : options);
 }
 
 /** Closes what was started, last first, once; a failing step does not stop the others. */

@@ -59,6 +59,11 @@ export const FLAGS: readonly FlagSpec[] = [
     value: LOG_LEVELS.join('|'),
     description: `Log verbosity on stderr; debug logs every call (default ${DEFAULT_LOG_LEVEL}).`,
   },
+  {
+    name: 'fake-warehouse',
+    description:
+      'Also start an embedded fake Databricks SQL warehouse and cloud storage behind the proxy; the ready line\'s "warehouse" says how to reach it.',
+  },
   { name: 'version', description: 'Print the version and exit.' },
   { name: 'help', description: 'Print this help and exit.' },
 ];

@@ -30,6 +30,7 @@ export interface CliRunOptions {
   cloudFetchHosts: string[];
   historySize: number;
   logLevel: LogLevel;
+  fakeWarehouse: boolean;
 }
 
 export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: CliRunOptions };
@@ -76,6 +77,7 @@ export function parseCliArgs(argv: readonly string[], homeDir: string = os.homed
       cloudFetchHosts: nonEmpty(list('cloudfetch-host'), 'cloudfetch-host'),
       historySize: integer(text('history-size'), 'history-size', DEFAULT_HISTORY_SIZE, 1, MAX_HISTORY_SIZE),
       logLevel: logLevel(text('log-level')),
+      fakeWarehouse: values['fake-warehouse'] === true,
     },
   };
 }

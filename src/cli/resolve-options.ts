@@ -18,6 +18,7 @@ export function appOptionsFromCli(options: CliRunOptions, log: Logger): AppOptio
     insecureUpstream: options.insecureUpstream,
     cloudFetchHostPatterns: options.cloudFetchHosts,
     historySize: options.historySize,
+    fakeWarehouse: options.fakeWarehouse,
     log,
   };
 }

@@ -31,6 +31,7 @@ describe('parseCliArgs', () => {
       cloudFetchHosts: [],
       historySize: 1000,
       logLevel: 'info',
+      fakeWarehouse: false,
     });
   });
 
@@ -39,7 +40,7 @@ describe('parseCliArgs', () => {
       '--listen-host', '0.0.0.0', '--listen-port', '0', '--api-host', '::1', '--api-port=9',
       '--ca-dir', '~/ca', '--map-host', 'a.example=127.0.0.1:1', '--map-host', 'b.example=127.0.0.1:2',
       '--upstream-ca', 'x.pem', '--insecure-upstream', '--cloudfetch-host', 'minio.local',
-      '--history-size', '5', '--log-level', 'debug',
+      '--history-size', '5', '--log-level', 'debug', '--fake-warehouse',
     ]);
     expect(options).toEqual({
       listenHost: '0.0.0.0',
@@ -53,6 +54,7 @@ describe('parseCliArgs', () => {
       cloudFetchHosts: ['minio.local'],
       historySize: 5,
       logLevel: 'debug',
+      fakeWarehouse: true,
     });
   });
 
