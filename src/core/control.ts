@@ -1,0 +1,93 @@
+// The one facade every front end (gRPC, tests, CLI) drives the proxy through. It composes the engine and the
+// journal and adds only the rules that span both, such as "enabling a scenario clears the call history".
+import { CallJournal, CallListQuery, CallWatchOptions } from '../journal/call-journal';
+import { CallWatch } from '../journal/call-watch';
+import { verifyCalls } from '../journal/verify';
+import { ScenarioEngine } from '../scenarios/engine';
+import {
+  CallFilter,
+  CallRecord,
+  EnableOptions,
+  ProxyInfo,
+  ScenarioStatus,
+  VerificationRequest,
+  VerificationResult,
+} from './model';
+
+export interface ProxyControlDeps {
+  engine: ScenarioEngine;
+  journal: CallJournal;
+  info: () => ProxyInfo;
+}
+
+/** One ListCalls answer: the calls plus what a client needs to know what it may have missed. */
+export interface CallPage {
+  calls: CallRecord[];
+  /** Calls dropped from the full history since the last reset. */
+  droppedCount: number;
+  /** The sequence the next call will get. */
+  nextSequence: number;
+}
+
+export class ProxyControl {
+  private readonly engine: ScenarioEngine;
+  private readonly journal: CallJournal;
+  private readonly info: () => ProxyInfo;
+
+  constructor(deps: ProxyControlDeps) {
+    this.engine = deps.engine;
+    this.journal = deps.journal;
+    this.info = deps.info;
+  }
+
+  listScenarios(): ScenarioStatus[] {
+    return this.engine.list();
+  }
+
+  getScenario(name: string): ScenarioStatus {
+    return this.engine.get(name);
+  }
+
+  /** Clears the call history unless keepCallHistory, and only once the options were accepted. */
+  enableScenario(name: string, opts: EnableOptions = {}): ScenarioStatus {
+    const status = this.engine.enable(name, opts);
+    if (opts.keepCallHistory !== true) this.journal.reset();
+    return status;
+  }
+
+  disableScenario(name: string): ScenarioStatus {
+    return this.engine.disable(name);
+  }
+
+  disableAllScenarios(): string[] {
+    return this.engine.disableAll();
+  }
+
+  listCalls(q: CallListQuery = {}): CallPage {
+    return {
+      calls: this.journal.list(q),
+      droppedCount: this.journal.droppedCount,
+      nextSequence: this.journal.nextSequence,
+    };
+  }
+
+  countCalls(filter?: CallFilter): number {
+    return this.journal.count(filter);
+  }
+
+  resetCalls(): number {
+    return this.journal.reset();
+  }
+
+  verifyCalls(req: VerificationRequest): VerificationResult {
+    return verifyCalls(this.journal.list(), req);
+  }
+
+  watchCalls(opts: CallWatchOptions = {}): CallWatch {
+    return this.journal.watch(opts);
+  }
+
+  proxyInfo(): ProxyInfo {
+    return this.info();
+  }
+}

@@ -1,0 +1,225 @@
+// The bounded history of recorded calls, and the source of WatchCalls events. begin/finish run on every proxied
+// call, so both are O(1): sequences in the history are contiguous, so a record lives in slot `sequence % capacity`.
+import { CallFilter, CallRecord, ScenarioError, WatchItem } from '../core/model';
+import { compileCallFilter } from './call-filter';
+import { CallWatch, QueuedCallWatch, validateWatchBufferSize } from './call-watch';
+
+export interface CallJournalOptions {
+  capacity: number;
+  now?: () => Date;
+}
+
+/** What the proxy knows when a call arrives. */
+export type CallStart = Omit<CallRecord, 'sequence' | 'state' | 'startTime'> & { startTime?: Date };
+
+/** What the proxy learns by the end of a call. */
+export type CallEnd = Partial<CallRecord> & { state: 'completed' | 'failed' };
+
+/** Fields that may change while a call is in flight (identity, timing and state are the journal's). */
+export type CallAnnotation = Partial<Omit<CallRecord, 'sequence' | 'startTime' | 'state'>>;
+
+export interface CallListQuery {
+  filter?: CallFilter;
+  /** Only sequences at or above this; 0 or unset: from the oldest kept. */
+  fromSequence?: number;
+  /** At most this many, oldest first; 0 or unset: all. */
+  limit?: number;
+}
+
+export interface CallWatchOptions {
+  filter?: CallFilter;
+  /** Replay the history from this sequence first; unset: live events only. */
+  replayFromSequence?: number;
+  /** Live events queued for this subscriber before it is behind (16..100000, default 1024). */
+  bufferSize?: number;
+}
+
+/** Every record handed out for one call points here, so any of them can be used to finish it. */
+interface CallEntry {
+  current: CallRecord;
+  final?: CallRecord;
+}
+
+function requireWholeNumber(value: number | undefined, name: string, meaning: string): number {
+  if (value === undefined) return 0;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new ScenarioError('invalid_argument', `${name} must be a whole number of 0 or more (got ${value}); ${meaning}`);
+  }
+  return value;
+}
+
+export class CallJournal {
+  readonly capacity: number;
+  private readonly now: () => Date;
+  private readonly slots: (CallRecord | undefined)[];
+  /** The history holds sequences oldestSequence .. nextSequence - 1. */
+  private oldestSequence = 1;
+  private next = 1;
+  private dropped = 0;
+  // Weak, so a call whose records nobody holds any more (finished or abandoned) costs nothing.
+  private readonly entries = new WeakMap<CallRecord, CallEntry>();
+  private readonly watches = new Set<QueuedCallWatch>();
+
+  constructor(opts: CallJournalOptions) {
+    if (!Number.isSafeInteger(opts.capacity) || opts.capacity < 1) {
+      throw new RangeError(`CallJournal capacity must be a whole number of 1 or more (got ${opts.capacity})`);
+    }
+    this.capacity = opts.capacity;
+    this.now = opts.now ?? (() => new Date());
+    this.slots = new Array<CallRecord | undefined>(opts.capacity);
+  }
+
+  /** Calls dropped from the full history since the last reset. */
+  get droppedCount(): number {
+    return this.dropped;
+  }
+
+  /** The sequence the next call will get. */
+  get nextSequence(): number {
+    return this.next;
+  }
+
+  get size(): number {
+    return this.next - this.oldestSequence;
+  }
+
+  begin(init: CallStart): CallRecord {
+    const record: CallRecord = {
+      ...init,
+      sequence: this.next,
+      state: 'in_flight',
+      startTime: init.startTime ?? this.now(),
+    };
+    this.next++;
+    if (this.size > this.capacity) {
+      this.slots[this.oldestSequence % this.capacity] = undefined;
+      this.oldestSequence++;
+      this.dropped++;
+    }
+    this.slots[record.sequence % this.capacity] = record;
+    this.entries.set(record, { current: record });
+    this.emit({ type: 'call_started', call: record, replayed: false });
+    return record;
+  }
+
+  /** Updates an in-flight call (e.g. the scenario that fired) without an event. Ignored once finished. */
+  annotate(record: CallRecord, patch: CallAnnotation): CallRecord {
+    const entry = this.entryOf(record);
+    if (entry.final !== undefined) return entry.final;
+    const updated: CallRecord = { ...entry.current, ...patch };
+    // A patch typed loosely at run time must not move the call.
+    updated.sequence = entry.current.sequence;
+    updated.startTime = entry.current.startTime;
+    updated.state = entry.current.state;
+    this.adopt(entry, updated);
+    return updated;
+  }
+
+  /** Ends a call once; later calls for the same call return the first result and emit nothing. */
+  finish(record: CallRecord, patch: CallEnd): CallRecord {
+    const entry = this.entryOf(record);
+    if (entry.final !== undefined) return entry.final;
+    const base = entry.current;
+    const finished: CallRecord = { ...base, ...patch };
+    finished.sequence = base.sequence;
+    finished.startTime = base.startTime;
+    if (patch.durationMs === undefined) {
+      finished.durationMs = Math.max(0, this.now().getTime() - base.startTime.getTime());
+    }
+    entry.final = finished;
+    this.adopt(entry, finished);
+    // Emitted even when the call has left the history: a watcher saw it start and must see it end.
+    this.emit({ type: 'call_completed', call: finished, replayed: false });
+    return finished;
+  }
+
+  list(q: CallListQuery = {}): CallRecord[] {
+    const from = requireWholeNumber(q.fromSequence, 'fromSequence', 'it selects calls with a sequence at or above it');
+    const limit = requireWholeNumber(q.limit, 'limit', '0 means no limit');
+    const accepts = compileCallFilter(q.filter);
+    const result: CallRecord[] = [];
+    for (let sequence = Math.max(from, this.oldestSequence); sequence < this.next; sequence++) {
+      const record = this.recordAt(sequence);
+      if (record !== undefined && accepts(record)) {
+        result.push(record);
+        if (result.length === limit) break;
+      }
+    }
+    return result;
+  }
+
+  count(filter?: CallFilter): number {
+    const accepts = compileCallFilter(filter);
+    let count = 0;
+    for (let sequence = this.oldestSequence; sequence < this.next; sequence++) {
+      const record = this.recordAt(sequence);
+      if (record !== undefined && accepts(record)) count++;
+    }
+    return count;
+  }
+
+  /** Clears the history and the dropped count; sequences keep increasing. Returns how many calls were cleared. */
+  reset(): number {
+    const cleared = this.size;
+    for (let sequence = this.oldestSequence; sequence < this.next; sequence++) {
+      this.slots[sequence % this.capacity] = undefined;
+    }
+    this.oldestSequence = this.next;
+    this.dropped = 0;
+    return cleared;
+  }
+
+  watch(opts: CallWatchOptions = {}): CallWatch {
+    const bufferSize = validateWatchBufferSize(opts.bufferSize);
+    const replayFrom =
+      opts.replayFromSequence === undefined
+        ? undefined
+        : requireWholeNumber(opts.replayFromSequence, 'replayFromSequence', 'history from that sequence is replayed first');
+    const accepts = compileCallFilter(opts.filter);
+    // Taken synchronously with the subscription: nothing can happen in between, so no event is lost or doubled.
+    const preface: WatchItem[] = [];
+    if (replayFrom !== undefined) {
+      for (const call of this.list({ fromSequence: replayFrom, filter: opts.filter })) {
+        preface.push({ type: call.state === 'in_flight' ? 'call_started' : 'call_completed', call, replayed: true });
+      }
+    }
+    preface.push({ type: 'live' });
+    const watch = new QueuedCallWatch(preface, bufferSize, accepts, (w) => this.watches.delete(w));
+    this.watches.add(watch);
+    return watch;
+  }
+
+  /** Live watches (for shutdown and diagnostics). */
+  get watchCount(): number {
+    return this.watches.size;
+  }
+
+  /** Ends every watch: no more events; consumers can still take what is queued, then see `closed`. */
+  endWatches(): void {
+    for (const watch of [...this.watches]) watch.end();
+  }
+
+  private entryOf(record: CallRecord): CallEntry {
+    const entry = this.entries.get(record);
+    if (entry === undefined) {
+      throw new Error(`call ${record.sequence} was not begun by this journal (pass a record that begin() returned)`);
+    }
+    return entry;
+  }
+
+  private adopt(entry: CallEntry, record: CallRecord): void {
+    entry.current = record;
+    this.entries.set(record, entry);
+    if (this.recordAt(record.sequence) !== undefined) this.slots[record.sequence % this.capacity] = record;
+  }
+
+  private recordAt(sequence: number): CallRecord | undefined {
+    if (sequence < this.oldestSequence || sequence >= this.next) return undefined;
+    const record = this.slots[sequence % this.capacity];
+    return record?.sequence === sequence ? record : undefined;
+  }
+
+  private emit(item: WatchItem & { type: 'call_started' | 'call_completed' }): void {
+    for (const watch of this.watches) watch.offer(item);
+  }
+}
