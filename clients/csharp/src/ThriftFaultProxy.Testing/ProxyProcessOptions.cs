@@ -1,0 +1,66 @@
+using System;
+using System.Collections.Generic;
+
+namespace ThriftFaultProxy.Testing
+{
+    /// <summary>How to start the proxy. The defaults give an isolated proxy on ephemeral loopback ports.</summary>
+    public sealed class ProxyProcessOptions
+    {
+        /// <summary>Repository root; null: <see cref="ProxyRepository.Locate"/>.</summary>
+        public string? RepositoryRoot { get; set; }
+
+        /// <summary>The node executable: a path, or a name searched on PATH.</summary>
+        public string NodePath { get; set; } = "node";
+
+        /// <summary>Address the proxy listens on.</summary>
+        public string ListenHost { get; set; } = "127.0.0.1";
+
+        /// <summary>Proxy port; 0: ephemeral (read back from the ready line).</summary>
+        public int ListenPort { get; set; }
+
+        /// <summary>Address of the gRPC control API.</summary>
+        public string ApiHost { get; set; } = "127.0.0.1";
+
+        /// <summary>Control API port; 0: ephemeral.</summary>
+        public int ApiPort { get; set; }
+
+        /// <summary>Where the proxy keeps its CA; null: a new temporary folder, deleted when the process is disposed.</summary>
+        public string? CaDirectory { get; set; }
+
+        /// <summary>--map-host: traffic for the host name (key) goes to "HOST:PORT" (value) instead.</summary>
+        public IDictionary<string, string> HostMappings { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>--upstream-ca: PEM files of extra CAs trusted for upstream HTTPS.</summary>
+        public IList<string> UpstreamCaFiles { get; } = new List<string>();
+
+        /// <summary>--insecure-upstream: do not verify upstream certificates.</summary>
+        public bool InsecureUpstream { get; set; }
+
+        /// <summary>--cloudfetch-host: extra host name patterns whose GETs count as CloudFetch downloads.</summary>
+        public IList<string> CloudFetchHostPatterns { get; } = new List<string>();
+
+        /// <summary>--history-size; null: the proxy's default.</summary>
+        public int? HistorySize { get; set; }
+
+        /// <summary>--log-level (error, warn, info, debug).</summary>
+        public string LogLevel { get; set; } = "warn";
+
+        /// <summary>--fake-warehouse: also run the embedded fake Databricks SQL warehouse.</summary>
+        public bool FakeWarehouse { get; set; }
+
+        /// <summary>More command-line arguments, passed last.</summary>
+        public IList<string> ExtraArguments { get; } = new List<string>();
+
+        /// <summary>Extra environment variables for the proxy process.</summary>
+        public IDictionary<string, string> EnvironmentVariables { get; } = new Dictionary<string, string>();
+
+        /// <summary>How long to wait for the ready line and a SERVING health check.</summary>
+        public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>How long a graceful stop (SIGTERM) may take before the process tree is killed.</summary>
+        public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>Lines of the proxy's stderr kept for error messages.</summary>
+        public int StandardErrorLinesKept { get; set; } = 200;
+    }
+}
