@@ -34,10 +34,10 @@ export async function run(request: DriverRunRequest): Promise<DriverRunReport> {
   };
   const client = new DBSQLClient({ logger });
   const steps: StepReport[] = [];
-  const finish = (failedAt?: string, error?: unknown): DriverRunReport => ({
+  const finish = (failedAt?: string, error?: DriverErrorReport): DriverRunReport => ({
     ok: failedAt === undefined,
     failedAt,
-    error: error === undefined ? undefined : describeError(error),
+    error,
     steps,
     log,
     durationMs: Date.now() - started,
@@ -59,7 +59,7 @@ export async function run(request: DriverRunRequest): Promise<DriverRunReport> {
       socketTimeout: knobs.socketTimeout,
     });
   } catch (err) {
-    return finish('connect', err);
+    return finish('connect', describeError(err));
   }
   if (knobs.cloudFetchConcurrentDownloads !== undefined) {
     client.getConfig().cloudFetchConcurrentDownloads = knobs.cloudFetchConcurrentDownloads;
@@ -70,7 +70,7 @@ export async function run(request: DriverRunRequest): Promise<DriverRunReport> {
     session = await client.openSession();
   } catch (err) {
     await client.close().catch(() => undefined);
-    return finish('openSession', err);
+    return finish('openSession', describeError(err));
   }
 
   for (const [index, step] of request.steps.entries()) {
@@ -87,12 +87,12 @@ export async function run(request: DriverRunRequest): Promise<DriverRunReport> {
     await session.close();
   } catch (err) {
     await client.close().catch(() => undefined);
-    return finish('closeSession', err);
+    return finish('closeSession', describeError(err));
   }
   try {
     await client.close();
   } catch (err) {
-    return finish('close', err);
+    return finish('close', describeError(err));
   }
   return finish();
 }

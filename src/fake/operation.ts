@@ -38,6 +38,15 @@ export class Operation {
     if ('delivery' in this.outcome) this.outcome.delivery.release();
   }
 
+  /**
+   * Every statement the fake runs is a query and every metadata call returns rows, so an operation has a result
+   * set even when it fails: the driver then waits for the operation and reports its error, instead of
+   * returning no rows.
+   */
+  get hasResultSet(): boolean {
+    return true;
+  }
+
   get delivery(): ResultDelivery | undefined {
     return 'delivery' in this.outcome ? this.outcome.delivery : undefined;
   }
@@ -65,7 +74,7 @@ export class Operation {
     return new T.TOperationHandle({
       operationId: new T.THandleIdentifier({ guid: this.handle.guid, secret: this.handle.secret }),
       operationType: this.operationType,
-      hasResultSet: 'delivery' in this.outcome,
+      hasResultSet: this.hasResultSet,
     });
   }
 }

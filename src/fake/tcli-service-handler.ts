@@ -310,7 +310,7 @@ export class FakeTcliService {
     return new T.TGetOperationStatusResp({
       status: successStatus(),
       operationState: op.thriftState(now),
-      hasResultSet: op.delivery !== undefined,
+      hasResultSet: op.hasResultSet,
       operationStarted: new Int64(op.startedAt),
       operationCompleted: phase === 'running' ? undefined : new Int64(op.completedAt),
       sqlState: failure?.sqlState,
