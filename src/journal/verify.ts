@@ -64,10 +64,11 @@ function containsSequence(actual: string[], req: VerificationRequest): Verificat
   const passed = matched === expected.length;
   const message = passed
     ? `the ${scopeOf(req)} ${formatMethods(actual)} contain ${formatMethods(expected)} in order`
-    : `expected ${formatMethods(expected)} in order (other calls may come between), ` +
-      `but the ${scopeOf(req)} ${formatMethods(actual)} contain only ${formatMethods(expected.slice(0, matched))} ` +
-      `in order; no ${expected[matched]} follows` +
-      (matched === 0 ? '' : ` the matched ${expected[matched - 1]}`);
+    : `expected ${formatMethods(expected)} in order (other calls may come between) in the ${scopeOf(req)} ` +
+      `${formatMethods(actual)}, but ` +
+      (matched === 0
+        ? `${expected[0]} never appears`
+        : `after ${formatMethods(expected.slice(0, matched))} matched in order, no ${expected[matched]} follows`);
   return { passed, message, actualMethods: actual, expectedMethods: expected, actualCount: actual.length, expectedCount: expected.length };
 }
 
