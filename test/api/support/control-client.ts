@@ -1,11 +1,21 @@
 // A real grpc-js client for the control port: the ts-proto ScenarioControl client with promises, plus the
 // standard health client loaded from the vendored health.proto.
 import path from 'node:path';
-import { credentials, loadPackageDefinition, ServiceError, status } from '@grpc/grpc-js';
+import { ClientReadableStream, credentials, loadPackageDefinition, ServiceError, status } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import {
   CountCallsRequest,
+  CountCallsResponse,
   DeepPartial,
+  DisableAllScenariosResponse,
+  DisableScenarioResponse,
+  EnableScenarioResponse,
+  GetProxyInfoResponse,
+  GetScenarioResponse,
+  ListCallsResponse,
+  ListScenariosResponse,
+  ResetCallsResponse,
+  VerifyCallsResponse,
   EnableScenarioRequest,
   ListCallsRequest,
   ScenarioControlClient,
@@ -13,7 +23,6 @@ import {
   WatchCallsRequest,
   WatchCallsResponse,
 } from '../../../gen/thriftproxy/v1/scenario_control';
-import { ClientReadableStream } from '@grpc/grpc-js';
 
 type Callback<T> = (error: ServiceError | null, response: T) => void;
 
@@ -30,38 +39,38 @@ export class ControlApi {
     this.client = new ScenarioControlClient(address, credentials.createInsecure());
   }
 
-  listScenarios() {
-    return call((cb) => this.client.listScenarios({}, cb));
+  listScenarios(): Promise<ListScenariosResponse> {
+    return call<ListScenariosResponse>((cb) => this.client.listScenarios({}, cb));
   }
-  getScenario(name: string) {
-    return call((cb) => this.client.getScenario({ name }, cb));
+  getScenario(name: string): Promise<GetScenarioResponse> {
+    return call<GetScenarioResponse>((cb) => this.client.getScenario({ name }, cb));
   }
-  enableScenario(request: DeepPartial<EnableScenarioRequest>) {
-    return call((cb) => this.client.enableScenario(EnableScenarioRequest.fromPartial(request), cb));
+  enableScenario(request: DeepPartial<EnableScenarioRequest>): Promise<EnableScenarioResponse> {
+    return call<EnableScenarioResponse>((cb) => this.client.enableScenario(EnableScenarioRequest.fromPartial(request), cb));
   }
-  disableScenario(name: string) {
-    return call((cb) => this.client.disableScenario({ name }, cb));
+  disableScenario(name: string): Promise<DisableScenarioResponse> {
+    return call<DisableScenarioResponse>((cb) => this.client.disableScenario({ name }, cb));
   }
-  disableAllScenarios() {
-    return call((cb) => this.client.disableAllScenarios({}, cb));
+  disableAllScenarios(): Promise<DisableAllScenariosResponse> {
+    return call<DisableAllScenariosResponse>((cb) => this.client.disableAllScenarios({}, cb));
   }
-  listCalls(request: DeepPartial<ListCallsRequest> = {}) {
-    return call((cb) => this.client.listCalls(ListCallsRequest.fromPartial(request), cb));
+  listCalls(request: DeepPartial<ListCallsRequest> = {}): Promise<ListCallsResponse> {
+    return call<ListCallsResponse>((cb) => this.client.listCalls(ListCallsRequest.fromPartial(request), cb));
   }
-  countCalls(request: DeepPartial<CountCallsRequest> = {}) {
-    return call((cb) => this.client.countCalls(CountCallsRequest.fromPartial(request), cb));
+  countCalls(request: DeepPartial<CountCallsRequest> = {}): Promise<CountCallsResponse> {
+    return call<CountCallsResponse>((cb) => this.client.countCalls(CountCallsRequest.fromPartial(request), cb));
   }
-  resetCalls() {
-    return call((cb) => this.client.resetCalls({}, cb));
+  resetCalls(): Promise<ResetCallsResponse> {
+    return call<ResetCallsResponse>((cb) => this.client.resetCalls({}, cb));
   }
-  verifyCalls(request: DeepPartial<VerifyCallsRequest>) {
-    return call((cb) => this.client.verifyCalls(VerifyCallsRequest.fromPartial(request), cb));
+  verifyCalls(request: DeepPartial<VerifyCallsRequest>): Promise<VerifyCallsResponse> {
+    return call<VerifyCallsResponse>((cb) => this.client.verifyCalls(VerifyCallsRequest.fromPartial(request), cb));
   }
   watchCalls(request: DeepPartial<WatchCallsRequest> = {}): ClientReadableStream<WatchCallsResponse> {
     return this.client.watchCalls(WatchCallsRequest.fromPartial(request));
   }
-  getProxyInfo() {
-    return call((cb) => this.client.getProxyInfo({}, cb));
+  getProxyInfo(): Promise<GetProxyInfoResponse> {
+    return call<GetProxyInfoResponse>((cb) => this.client.getProxyInfo({}, cb));
   }
   close(): void {
     this.client.close();
@@ -127,7 +136,7 @@ export class StreamRecorder<T> {
         else if (this.error) finish(() => reject(this.error));
       };
       const timer = setTimeout(
-        () => finish(() => reject(new Error(`stream: timed out after ${timeoutMs} ms; got ${JSON.stringify(this.messages, bigintJson)}`))),
+        () => finish(() => reject(new Error(`stream: timed out after ${timeoutMs} ms; got ${this.describe()}`))),
         timeoutMs,
       );
       const finish = (settle: () => void): void => {
@@ -149,6 +158,12 @@ export class StreamRecorder<T> {
         throw error;
       },
     );
+  }
+
+  /** The message count and the last few messages, short enough for a failure message. */
+  describe(): string {
+    const tail = this.messages.slice(-3).map((m) => JSON.stringify(m, bigintJson).slice(0, 120));
+    return `${this.messages.length} messages, ending with ${tail.join(', ')}`;
   }
 
   private wake(): void {
