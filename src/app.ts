@@ -18,6 +18,7 @@ import { HostMapping } from './proxy/host-map';
 import { startProxyServer } from './proxy/proxy-server';
 import { SCENARIO_CATALOG } from './scenarios/catalog';
 import { ScenarioEngine } from './scenarios/engine';
+import { ShutdownStack } from './shutdown-stack';
 import { VERSION } from './version';
 
 export interface AppOptions {
@@ -63,6 +64,8 @@ export async function startThriftFaultProxy(options: AppOptions): Promise<Runnin
   const journal = new CallJournal({ capacity });
   const engine = new ScenarioEngine(SCENARIO_CATALOG);
   const stack = new ShutdownStack();
+  // Runs last: in-process watchers (tests, the debug log) see their watches end rather than hang.
+  stack.push(() => journal.endWatches());
   try {
     const fake = options.fakeWarehouse ? await startFake(options.fakeWarehouse) : undefined;
     if (fake) stack.push(() => fake.close());
@@ -119,29 +122,4 @@ export async function startThriftFaultProxy(options: AppOptions): Promise<Runnin
 async function startFake(options: true | FakeWarehouseOptions): Promise<RunningFakeWarehouse> {
   const { startFakeWarehouse } = await import('./fake');
   return startFakeWarehouse(options === true ? {} : options);
-}
-
-/** Closes what was started, last first, once; a failing step does not stop the others. */
-class ShutdownStack {
-  private readonly steps: Array<() => Promise<void> | void> = [];
-  private closing: Promise<void> | undefined;
-
-  push(step: () => Promise<void> | void): void {
-    this.steps.push(step);
-  }
-
-  closeAll(): Promise<void> {
-    this.closing ??= (async () => {
-      const errors: unknown[] = [];
-      for (const step of this.steps.reverse()) {
-        try {
-          await step();
-        } catch (error) {
-          errors.push(error);
-        }
-      }
-      if (errors.length > 0) throw new AggregateError(errors, 'thrift-fault-proxy did not stop cleanly');
-    })();
-    return this.closing;
-  }
 }
