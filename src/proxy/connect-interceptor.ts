@@ -1,0 +1,99 @@
+// What happens to a CONNECT tunnel once the client starts talking: TLS is terminated right on the client's own
+// socket with a certificate from the proxy CA, and the decrypted HTTP goes to an in-process HTTP server (no
+// listening port, no loopback hop). http-mitm-proxy would instead open a loopback TCP connection per tunnel to
+// a per-host HTTPS server; doing it in place keeps the client's socket at hand for scenario resets.
+import http from 'node:http';
+import net from 'node:net';
+import tls from 'node:tls';
+import { Logger } from '../core/logger';
+import { errorText } from './error-text';
+import { LeafCertificates } from './leaf-certificates';
+
+/** Where a tunnelled client asked to go, and its own TCP connection to the proxy. */
+export interface TunnelTarget {
+  hostname: string;
+  port: number;
+  /** The client's TCP socket (the CONNECT socket). Resetting it resets the client's connection. */
+  clientSocket: net.Socket;
+}
+
+export interface ConnectInterceptorOptions {
+  leafCertificates: LeafCertificates;
+  /** Receives decrypted HTTPS connections. */
+  httpsTraffic: http.Server;
+  /** Receives tunnels that turn out to carry plain HTTP. */
+  plainTraffic: http.Server;
+  log: Logger;
+}
+
+export class ConnectInterceptor {
+  /** Keyed by the socket an HTTP request arrives on: the TLS socket, or the raw socket for plain tunnels. */
+  private readonly targets = new WeakMap<net.Socket, TunnelTarget>();
+
+  constructor(private readonly options: ConnectInterceptorOptions) {}
+
+  /** The tunnel a request's socket belongs to; undefined for requests sent to the proxy directly. */
+  tunnelOf(requestSocket: net.Socket): TunnelTarget | undefined {
+    return this.targets.get(requestSocket);
+  }
+
+  /** Takes over a CONNECT socket after its first bytes arrived (`head`, already read from the socket). */
+  accept(connectRequest: http.IncomingMessage, clientSocket: net.Socket, head: Buffer): void {
+    clientSocket.pause();
+    if (head.length > 0) clientSocket.unshift(head);
+    const target = parseConnectAuthority(connectRequest.url ?? '');
+    if (target === undefined) {
+      this.options.log.debug('CONNECT target is not host:port; closing', { target: connectRequest.url ?? '' });
+      clientSocket.destroy();
+      return;
+    }
+    const tunnel: TunnelTarget = { ...target, clientSocket };
+    // TLS records start with 0x16 (handshake); anything else is taken as plain HTTP through the tunnel.
+    if (head[0] === 0x16) this.terminateTls(tunnel);
+    else {
+      this.targets.set(clientSocket, tunnel);
+      this.options.plainTraffic.emit('connection', clientSocket);
+      clientSocket.resume();
+    }
+  }
+
+  private terminateTls(tunnel: TunnelTarget): void {
+    const { leafCertificates, log } = this.options;
+    let secureContext: tls.SecureContext;
+    try {
+      secureContext = leafCertificates.contextFor(tunnel.hostname);
+    } catch (error) {
+      log.warn('cannot issue a certificate; closing the tunnel', { host: tunnel.hostname, error: errorText(error) });
+      tunnel.clientSocket.destroy();
+      return;
+    }
+    const tlsSocket = new tls.TLSSocket(tunnel.clientSocket, {
+      isServer: true,
+      secureContext,
+      // Clients that name another host in SNI than in CONNECT get a certificate for the SNI name.
+      SNICallback: (servername, done) => {
+        try {
+          done(null, leafCertificates.contextFor(servername));
+        } catch (error) {
+          done(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
+      ALPNProtocols: ['http/1.1'],
+    });
+    this.targets.set(tlsSocket, tunnel);
+    tlsSocket.on('error', (error) => {
+      if (log.enabled('debug')) log.debug('client TLS connection error', { host: tunnel.hostname, error: errorText(error) });
+      tlsSocket.destroy();
+    });
+    tlsSocket.once('secure', () => this.options.httpsTraffic.emit('connection', tlsSocket));
+  }
+}
+
+/** Parses a CONNECT request target: `host:port` or `[v6]:port`. */
+export function parseConnectAuthority(authority: string): { hostname: string; port: number } | undefined {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:/[\]]+)):(\d{1,5})$/.exec(authority);
+  if (match === null) return undefined;
+  const port = Number(match[3]);
+  if (port < 1 || port > 65535) return undefined;
+  return { hostname: (match[1] ?? match[2]).toLowerCase(), port };
+}

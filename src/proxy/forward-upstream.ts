@@ -1,0 +1,180 @@
+// Sends one client request on to its real server and relays the answer. Bodies stream with backpressure (a
+// slow client slows the server down instead of filling memory); only Thrift replies, which are small or at
+// worst a few MB of inline Arrow, are also kept to be decoded once at the end.
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { Logger } from '../core/logger';
+import { errorCode, errorText } from './error-text';
+import { HostMap } from './host-map';
+import { endToEndHeaders } from './http-headers';
+import { UpstreamAgents } from './upstream-agents';
+
+export interface ForwardRequest {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  secure: boolean;
+  /** The host and port the client addressed; host mappings decide where the proxy really connects. */
+  hostname: string;
+  port: number;
+  /** The request body when it was read already (Thrift); otherwise the request streams through. */
+  body?: Buffer;
+  /** Keep the response body and hand it back (Thrift replies). */
+  collectReply: boolean;
+}
+
+export interface ForwardOutcome {
+  ok: boolean;
+  /** Status sent to the client: the server's, or 502 when the server could not be reached. */
+  httpStatus?: number;
+  requestBytes: number;
+  responseBytes: number;
+  /** The whole response body, when collectReply was set and the response completed. */
+  replyBody?: Buffer;
+  /** Why the exchange failed, for the record. */
+  error?: string;
+}
+
+export type ForwardDone = (outcome: ForwardOutcome) => void;
+
+export class UpstreamForwarder {
+  constructor(
+    private readonly hostMap: HostMap,
+    private readonly agents: UpstreamAgents,
+    private readonly log: Logger,
+  ) {}
+
+  forward(request: ForwardRequest, done: ForwardDone): void {
+    new UpstreamExchange(request, this.hostMap, this.agents, this.log, done).start();
+  }
+}
+
+class UpstreamExchange {
+  private finished = false;
+  private requestBytes = 0;
+  private responseBytes = 0;
+  private httpStatus: number | undefined;
+  private upstreamRequest: http.ClientRequest | undefined;
+  private readonly bodyless: boolean;
+
+  constructor(
+    private readonly request: ForwardRequest,
+    private readonly hostMap: HostMap,
+    private readonly agents: UpstreamAgents,
+    private readonly log: Logger,
+    private readonly done: ForwardDone,
+  ) {
+    const { req, body } = request;
+    this.bodyless = body === undefined && !hasBody(req);
+    if (body !== undefined) this.requestBytes = body.length;
+  }
+
+  start(): void {
+    const { res } = this.request;
+    res.on('close', () => {
+      if (!res.writableFinished) this.fail('client closed the connection before the reply was complete');
+    });
+    this.send(true);
+  }
+
+  private send(mayRetry: boolean): void {
+    const { req, secure, hostname, port, body } = this.request;
+    const target = this.hostMap.resolve(hostname) ?? { host: hostname, port };
+    const headers = endToEndHeaders(req.rawHeaders, { dropFraming: body !== undefined });
+    if (body !== undefined) headers.push('content-length', String(body.length));
+    const options: https.RequestOptions = {
+      host: target.host,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers,
+      agent: secure ? this.agents.https : this.agents.http,
+    };
+    // SNI and the certificate check use the name the client asked for, even when the connection goes elsewhere.
+    if (secure && net.isIP(hostname) === 0) options.servername = hostname;
+    const upstream = (secure ? https : http).request(options);
+    this.upstreamRequest = upstream;
+    upstream.on('response', (response) => this.relay(response));
+    upstream.on('error', (error) => {
+      if (this.finished || upstream !== this.upstreamRequest) return;
+      // A kept-alive socket the server closed while idle fails at once; the request never got there.
+      if (mayRetry && upstream.reusedSocket && errorCode(error) === 'ECONNRESET' && this.httpStatus === undefined && this.replayable()) {
+        this.send(false);
+        return;
+      }
+      this.upstreamFailed(error);
+    });
+
+    if (body !== undefined) {
+      upstream.end(body);
+    } else if (this.bodyless) {
+      upstream.end();
+    } else {
+      req.on('data', (chunk: Buffer) => (this.requestBytes += chunk.length));
+      req.pipe(upstream);
+    }
+  }
+
+  private replayable(): boolean {
+    return this.request.body !== undefined || this.bodyless;
+  }
+
+  private relay(response: http.IncomingMessage): void {
+    const { res, collectReply } = this.request;
+    if (this.finished) {
+      response.destroy();
+      return;
+    }
+    this.httpStatus = response.statusCode ?? 502;
+    const chunks: Buffer[] | undefined = collectReply ? [] : undefined;
+    response.on('data', (chunk: Buffer) => {
+      this.responseBytes += chunk.length;
+      chunks?.push(chunk);
+    });
+    response.on('error', () => undefined); // reported through 'close' below
+    response.on('close', () => {
+      if (!response.complete) {
+        this.fail('upstream closed the connection before the reply was complete');
+        res.destroy();
+      }
+    });
+    res.on('finish', () => {
+      if (this.finished) return;
+      this.finished = true;
+      const replyBody = chunks === undefined ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      this.done({ ok: true, httpStatus: this.httpStatus, requestBytes: this.requestBytes, responseBytes: this.responseBytes, replyBody });
+    });
+    res.writeHead(this.httpStatus, response.statusMessage, endToEndHeaders(response.rawHeaders));
+    response.pipe(res);
+  }
+
+  private upstreamFailed(error: Error): void {
+    const { res, hostname, port } = this.request;
+    const code = errorCode(error);
+    if (this.log.enabled('debug')) this.log.debug('upstream request failed', { host: hostname, port, error: errorText(error) });
+    if (!res.headersSent) {
+      const body = Buffer.from(`thrift-fault-proxy: upstream ${hostname}:${port} failed: ${errorText(error)}\n`, 'utf8');
+      this.httpStatus = 502;
+      this.responseBytes = body.length;
+      res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length });
+      res.end(body);
+    } else {
+      res.destroy();
+    }
+    this.fail(code !== undefined ? `upstream ${code}` : `upstream error: ${error.message}`);
+  }
+
+  private fail(error: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.upstreamRequest?.destroy();
+    this.done({ ok: false, httpStatus: this.httpStatus, requestBytes: this.requestBytes, responseBytes: this.responseBytes, error });
+  }
+}
+
+/** Whether a client request carries a body that still has to be streamed. */
+function hasBody(req: http.IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+}

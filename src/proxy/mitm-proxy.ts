@@ -1,0 +1,43 @@
+// http-mitm-proxy, adapted: it accepts proxy connections (plain requests and CONNECT) and builds each
+// request's context; what happens inside a CONNECT tunnel and every error report is ours. The library writes
+// errors to console.error/console.debug and answers some with a 504 carrying the error text; here errors go to
+// our logger at debug level and the pipeline decides what the client sees.
+import http from 'node:http';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { IContext, Proxy } from 'http-mitm-proxy';
+import { Logger } from '../core/logger';
+import { errorText } from './error-text';
+
+export interface MitmProxyHooks {
+  log: Logger;
+  /** A CONNECT tunnel delivered its first bytes. */
+  onTunnel(connectRequest: http.IncomingMessage, clientSocket: net.Socket, head: Buffer): void;
+  /** The listening server failed (e.g. EADDRINUSE while starting). */
+  onServerError(error: Error): void;
+}
+
+export class MitmProxy extends Proxy {
+  constructor(private readonly hooks: MitmProxyHooks) {
+    super();
+  }
+
+  override _onHttpServerConnectData(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.hooks.onTunnel(req, socket as net.Socket, head);
+  }
+
+  override _onError(kind: string, _ctx: IContext | null, error: Error): void {
+    if (kind === 'HTTP_SERVER_ERROR') {
+      this.hooks.onServerError(error);
+      return;
+    }
+    // Per-request failures are handled (and recorded) by the pipeline; this is only the library's echo.
+    if (this.hooks.log.enabled('debug')) this.hooks.log.debug('http-mitm-proxy error', { kind, error: errorText(error) });
+  }
+
+  override _onSocketError(socketDescription: string, error: NodeJS.ErrnoException): void {
+    if (this.hooks.log.enabled('debug')) {
+      this.hooks.log.debug('client socket error', { socket: socketDescription, error: errorText(error) });
+    }
+  }
+}

@@ -1,0 +1,199 @@
+// One request's way through the proxy, always in this order: classify → (Thrift: read and decode the body) →
+// record → ask the scenarios → act (answer, hold, reset or forward) → record the outcome. Traffic that is
+// neither Thrift nor CloudFetch is forwarded untouched and not recorded.
+import http from 'node:http';
+import net from 'node:net';
+import { Logger } from '../core/logger';
+import { CLOUDFETCH_METHOD, Firing, MatchFacts } from '../core/model';
+import { redactUrl } from '../core/redact';
+import { ScenarioEngine } from '../scenarios/engine';
+import { hold } from './actions/hold';
+import { resetConnection, resetError } from './actions/reset';
+import { respondStatus } from './actions/respond-status';
+import { respondThriftError, ThriftCallIdentity } from './actions/thrift-error';
+import { Classifier } from './classify';
+import { ForwardOutcome, UpstreamForwarder } from './forward-upstream';
+import { CallRecorder, RecordedCall } from './recorded-call';
+import { thriftReplyFacts, thriftRequestFacts } from './thrift-message-facts';
+
+/** A request as the proxy received it, with where the client wanted it to go. */
+export interface ProxiedRequest {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  /** Arrived through an intercepted TLS tunnel. */
+  secure: boolean;
+  hostname: string;
+  port: number;
+  /** The client's own TCP connection: what a reset scenario resets. */
+  clientSocket: net.Socket;
+}
+
+export interface PipelineDeps {
+  journal: CallRecorder;
+  engine: Pick<ScenarioEngine, 'claim'>;
+  log: Logger;
+  classify: Classifier;
+  forwarder: UpstreamForwarder;
+}
+
+/** The Thrift side of a call: the body already read, and what an error reply must echo. */
+interface ThriftContext {
+  body: Buffer;
+  identity?: ThriftCallIdentity;
+}
+
+export class RequestPipeline {
+  private readonly closing = new AbortController();
+
+  constructor(private readonly deps: PipelineDeps) {}
+
+  handle(request: ProxiedRequest): void {
+    const { req } = request;
+    const kind = this.deps.classify(req.method ?? '', request.hostname, req.url ?? '/');
+    if (kind === 'thrift') readWholeBody(req, (body) => body !== undefined && this.thriftCall(request, body));
+    else if (kind === 'cloudfetch') this.cloudFetchDownload(request);
+    else this.passThrough(request);
+  }
+
+  /** Ends holds at once (their calls fail); in-flight exchanges end when their sockets are closed. */
+  close(): void {
+    this.closing.abort();
+  }
+
+  private thriftCall(request: ProxiedRequest, body: Buffer): void {
+    const facts = thriftRequestFacts(body);
+    const call = this.begin(request, { ...facts.record, kind: 'thrift', requestBytes: body.length });
+    this.decide(request, call, { kind: 'thrift', method: facts.matchMethod }, { body, identity: facts.identity });
+  }
+
+  private cloudFetchDownload(request: ProxiedRequest): void {
+    const call = this.begin(request, { kind: 'cloudfetch', method: CLOUDFETCH_METHOD, decoded: false, requestBytes: 0 });
+    this.decide(request, call, { kind: 'cloudfetch' }, undefined);
+  }
+
+  private passThrough(request: ProxiedRequest): void {
+    this.deps.forwarder.forward({ ...request, collectReply: false }, (outcome) => {
+      // No path in this log line: requests we do not understand may carry secrets in their URLs.
+      if (this.deps.log.enabled('debug')) {
+        this.deps.log.debug('passed through', {
+          method: request.req.method,
+          host: request.hostname,
+          httpStatus: outcome.httpStatus,
+          error: outcome.error,
+        });
+      }
+    });
+  }
+
+  private begin(
+    request: ProxiedRequest,
+    fields: Pick<Parameters<CallRecorder['begin']>[0], 'kind' | 'method' | 'decoded' | 'requestBytes'> &
+      Partial<Parameters<CallRecorder['begin']>[0]>,
+  ): RecordedCall {
+    const record = this.deps.journal.begin({
+      ...fields,
+      host: request.hostname,
+      path: redactUrl(request.req.url ?? '/'),
+      httpMethod: request.req.method ?? '',
+      responseBytes: 0,
+    });
+    return new RecordedCall(this.deps.journal, record, this.deps.log);
+  }
+
+  private decide(request: ProxiedRequest, call: RecordedCall, facts: MatchFacts, thrift: ThriftContext | undefined): void {
+    const firing = this.deps.engine.claim(facts);
+    if (firing === undefined) {
+      this.forward(request, call, thrift);
+      return;
+    }
+    call.markScenario(firing.scenario);
+    this.act(request, call, firing, thrift);
+  }
+
+  private act(request: ProxiedRequest, call: RecordedCall, firing: Firing, thrift: ThriftContext | undefined): void {
+    const { req, res } = request;
+    const action = firing.action;
+    switch (action.kind) {
+      case 'http_status': {
+        req.resume(); // an unread request body would stall the kept-alive connection
+        const responseBytes = respondStatus(res, action);
+        completeWhenSent(res, call, { httpStatus: action.status, responseBytes });
+        return;
+      }
+      case 'thrift_error': {
+        req.resume();
+        if (thrift?.identity === undefined) {
+          // Nothing to echo (not a decodable Thrift call): say it the way the original proxy did, as HTTP 500.
+          const responseBytes = respondStatus(res, { kind: 'http_status', status: 500, body: action.message, contentType: 'text/plain; charset=utf-8' });
+          completeWhenSent(res, call, { httpStatus: 500, responseBytes });
+          return;
+        }
+        const reply = respondThriftError(res, action, thrift.identity);
+        completeWhenSent(res, call, { httpStatus: 200, responseBytes: reply.length, ...thriftReplyFacts(reply) });
+        return;
+      }
+      case 'hold':
+        this.holdThenForward(request, call, firing, thrift);
+        return;
+      case 'reset':
+        resetConnection(request.clientSocket);
+        call.fail(resetError(firing.scenario));
+        return;
+    }
+  }
+
+  private holdThenForward(request: ProxiedRequest, call: RecordedCall, firing: Firing, thrift: ThriftContext | undefined): void {
+    const clientGone = new AbortController();
+    const onClose = (): void => clientGone.abort();
+    request.res.once('close', onClose);
+    const ms = firing.holdMs ?? (firing.action.kind === 'hold' ? firing.action.defaultMs : 0);
+    void hold(ms, [clientGone.signal, this.closing.signal]).then((outcome) => {
+      request.res.off('close', onClose);
+      if (outcome === 'elapsed') {
+        this.forward(request, call, thrift);
+        return;
+      }
+      const who = this.closing.signal.aborted ? 'the proxy closed' : 'the client closed the connection';
+      call.fail(`${who} while scenario ${firing.scenario} held the request`);
+      request.res.destroy();
+    });
+  }
+
+  private forward(request: ProxiedRequest, call: RecordedCall, thrift: ThriftContext | undefined): void {
+    this.deps.forwarder.forward({ ...request, body: thrift?.body, collectReply: thrift !== undefined }, (outcome: ForwardOutcome) => {
+      const recorded = { httpStatus: outcome.httpStatus, requestBytes: outcome.requestBytes, responseBytes: outcome.responseBytes };
+      if (outcome.ok) {
+        call.complete(thrift === undefined ? recorded : { ...recorded, ...thriftReplyFacts(outcome.replyBody) });
+      } else {
+        call.fail(this.closing.signal.aborted ? 'the proxy closed before the reply was complete' : (outcome.error ?? 'failed'), recorded);
+      }
+    });
+  }
+}
+
+/** Reads a whole (small) request body; undefined when the client went away first. */
+function readWholeBody(req: http.IncomingMessage, done: (body: Buffer | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let ended = false;
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.once('end', () => {
+    ended = true;
+    done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  });
+  req.once('close', () => {
+    if (!ended) done(undefined);
+  });
+  req.on('error', () => undefined); // reported through 'close'
+  req.resume();
+}
+
+function completeWhenSent(res: http.ServerResponse, call: RecordedCall, outcome: { httpStatus: number; responseBytes: number } & Parameters<RecordedCall['complete']>[0]): void {
+  if (res.writableFinished) {
+    call.complete(outcome);
+    return;
+  }
+  res.once('finish', () => call.complete(outcome));
+  res.once('close', () => {
+    if (!res.writableFinished) call.fail('the client closed the connection before the reply was complete', outcome);
+  });
+}

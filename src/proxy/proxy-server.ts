@@ -1,0 +1,165 @@
+// The MITM proxy as one running thing: listens for proxy traffic (plain HTTP and CONNECT), intercepts TLS with
+// the persisted CA, and hands every request to the pipeline. close() ends everything it opened, kept-alive
+// connections and held requests included, so a process or a test can exit.
+import http from 'node:http';
+import net from 'node:net';
+import { Logger } from '../core/logger';
+import { CallJournal } from '../journal/call-journal';
+import { ScenarioEngine } from '../scenarios/engine';
+import { loadOrCreateCa } from './ca-store';
+import { createClassifier } from './classify';
+import { ConnectInterceptor } from './connect-interceptor';
+import { errorText } from './error-text';
+import { UpstreamForwarder } from './forward-upstream';
+import { HostMap, HostMapping } from './host-map';
+import { LeafCertificates } from './leaf-certificates';
+import { MitmProxy } from './mitm-proxy';
+import { ProxiedRequest, RequestPipeline } from './pipeline';
+import { createUpstreamAgents } from './upstream-agents';
+
+export interface ProxyServerOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Where the CA certificate and key live; created on the first run. */
+  caDir: string;
+  hostMappings: HostMapping[];
+  /** CA certificates (PEM) trusted for upstream TLS in addition to the system's. */
+  upstreamCaPems?: string[];
+  /** Do not verify upstream TLS certificates. */
+  insecureUpstream?: boolean;
+  /** More host name patterns whose GETs are CloudFetch downloads. */
+  cloudFetchHostPatterns?: string[];
+}
+
+export interface ProxyServerDeps {
+  journal: CallJournal;
+  engine: ScenarioEngine;
+  log: Logger;
+}
+
+export interface RunningProxyServer {
+  host: string;
+  port: number;
+  caCertPath: string;
+  caCertPem: string;
+  /** Stops listening and closes every connection. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** Idle time before a kept-alive client connection is closed; drivers keep theirs open between calls. */
+const CLIENT_KEEP_ALIVE_MS = 30_000;
+
+export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServerDeps): Promise<RunningProxyServer> {
+  const { log } = deps;
+  const host = opts.host ?? '127.0.0.1';
+  const ca = loadOrCreateCa(opts.caDir);
+  if (ca.created) log.info('created the proxy CA', { path: ca.certPath });
+  const agents = createUpstreamAgents({ extraCaPems: opts.upstreamCaPems, insecure: opts.insecureUpstream });
+  const pipeline = new RequestPipeline({
+    journal: deps.journal,
+    engine: deps.engine,
+    log,
+    classify: createClassifier(opts.cloudFetchHostPatterns),
+    forwarder: new UpstreamForwarder(new HostMap(opts.hostMappings), agents, log),
+  });
+
+  let failStart: ((error: Error) => void) | undefined;
+  const proxy = new MitmProxy({
+    log,
+    onTunnel: (req, socket, head) => interceptor.accept(req, socket, head),
+    onServerError: (error) => (failStart !== undefined ? failStart(error) : log.error('proxy server error', { error: errorText(error) })),
+  });
+  // Decrypted tunnel traffic enters http-mitm-proxy's request handling like plain proxy requests do.
+  const httpsTraffic = http.createServer({ keepAliveTimeout: CLIENT_KEEP_ALIVE_MS });
+  httpsTraffic.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => proxy._onHttpServerRequest(true, req, res));
+  httpsTraffic.on('clientError', (error: Error, socket: net.Socket) => {
+    if (log.enabled('debug')) log.debug('malformed request in a TLS tunnel', { error: errorText(error) });
+    socket.destroy();
+  });
+  const sockets = new Set<net.Socket>();
+
+  let listeningPort = 0;
+  let interceptor!: ConnectInterceptor;
+  proxy.onRequest((ctx) => {
+    // The callback is never called: from here on the pipeline owns the exchange.
+    const req = ctx.clientToProxyRequest;
+    const res = ctx.proxyToClientResponse;
+    const tunnel = interceptor.tunnelOf(req.socket);
+    let hostname: string;
+    let port: number;
+    if (tunnel !== undefined) {
+      hostname = hostnameOf(req.headers.host) ?? tunnel.hostname;
+      port = tunnel.port;
+    } else {
+      hostname = (ctx.proxyToServerRequestOptions?.host ?? '').toLowerCase();
+      port = Number(ctx.proxyToServerRequestOptions?.port ?? 80);
+      if (port === listeningPort && isOwnAddress(hostname, host)) {
+        refuseDirectRequest(req, res);
+        return;
+      }
+    }
+    const request: ProxiedRequest = { req, res, secure: ctx.isSSL, hostname, port, clientSocket: tunnel?.clientSocket ?? req.socket };
+    pipeline.handle(request);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    failStart = reject;
+    proxy.listen({ host, port: opts.port, sslCaDir: opts.caDir, keepAlive: true, httpAgent: agents.http, httpsAgent: agents.https }, (error) =>
+      error ? reject(error) : resolve(),
+    );
+  }).catch((error: unknown) => {
+    agents.destroy();
+    proxy.httpServer?.close();
+    throw error;
+  });
+  failStart = undefined;
+
+  const server = proxy.httpServer as http.Server;
+  listeningPort = proxy.httpPort;
+  server.keepAliveTimeout = CLIENT_KEEP_ALIVE_MS;
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  interceptor = new ConnectInterceptor({ leafCertificates: new LeafCertificates(ca), httpsTraffic, plainTraffic: server, log });
+  log.info('proxy listening', { host, port: listeningPort });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      pipeline.close();
+      server.close(() => resolve());
+      proxy.close();
+      for (const socket of sockets) socket.destroy();
+      agents.destroy();
+    });
+    return closing;
+  };
+
+  return { host, port: listeningPort, caCertPath: ca.certPath, caCertPem: ca.certPem, close };
+}
+
+/** The host name of a Host header value (`name`, `name:port`, `[v6]:port`), lower case. */
+export function hostnameOf(hostHeader: string | undefined): string | undefined {
+  if (hostHeader === undefined || hostHeader === '') return undefined;
+  if (hostHeader.startsWith('[')) {
+    const end = hostHeader.indexOf(']');
+    return end > 0 ? hostHeader.slice(1, end).toLowerCase() : undefined;
+  }
+  const colon = hostHeader.indexOf(':');
+  return (colon < 0 ? hostHeader : hostHeader.slice(0, colon)).toLowerCase();
+}
+
+function isOwnAddress(hostname: string, listenHost: string): boolean {
+  return hostname === listenHost || hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '::1';
+}
+
+/** A request addressed to the proxy itself (not a proxy request) would loop back into it forever. */
+function refuseDirectRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+  req.resume();
+  const body = 'thrift-fault-proxy is an HTTP proxy: send absolute-form requests or CONNECT through it\n';
+  res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

@@ -1,0 +1,58 @@
+// One call's journal entry from the proxy's side: begun when the request is understood, annotated when a
+// scenario fires, finished exactly once however the exchange ends.
+import { performance } from 'node:perf_hooks';
+import { Logger } from '../core/logger';
+import { CallRecord } from '../core/model';
+import { CallEnd, CallJournal } from '../journal/call-journal';
+
+export type CallRecorder = Pick<CallJournal, 'begin' | 'annotate' | 'finish'>;
+
+/** What the proxy learned by the end of a call, besides its state. */
+export type CallOutcome = Omit<CallEnd, 'state' | 'error' | 'durationMs'>;
+
+export class RecordedCall {
+  private readonly startedAt = performance.now();
+  private finishedRecord: CallRecord | undefined;
+
+  constructor(
+    private readonly journal: CallRecorder,
+    private record: CallRecord,
+    private readonly log: Logger,
+  ) {}
+
+  get finished(): boolean {
+    return this.finishedRecord !== undefined;
+  }
+
+  /** Names the scenario that fired on this call, visible while the call is still in flight. */
+  markScenario(scenario: string): void {
+    this.record = this.journal.annotate(this.record, { scenario });
+  }
+
+  complete(outcome: CallOutcome): void {
+    this.end({ ...outcome, state: 'completed' });
+  }
+
+  fail(error: string, outcome: CallOutcome = {}): void {
+    this.end({ ...outcome, state: 'failed', error });
+  }
+
+  private end(patch: CallEnd): void {
+    if (this.finishedRecord !== undefined) return;
+    patch.durationMs = performance.now() - this.startedAt;
+    const record = this.journal.finish(this.record, patch);
+    this.finishedRecord = record;
+    if (this.log.enabled('debug')) {
+      this.log.debug('call', {
+        sequence: record.sequence,
+        kind: record.kind,
+        method: record.method,
+        state: record.state,
+        httpStatus: record.httpStatus,
+        ms: Math.round((record.durationMs ?? 0) * 1000) / 1000,
+        scenario: record.scenario,
+        error: record.error,
+      });
+    }
+  }
+}

@@ -1,0 +1,143 @@
+// Thrift messages for proxy tests, made and read with the official driver's generated TCLIService structs and
+// the npm thrift library: what the proxy sees is what a driver sends, and what a driver would decode.
+import * as thrift from 'thrift';
+import * as T from '@databricks/sql/thrift/TCLIService_types';
+
+export { T };
+
+export type WireProtocol = 'binary' | 'compact';
+
+interface ThriftStruct {
+  write(output: thrift.TProtocol): void;
+}
+interface ReadableStruct {
+  read(input: thrift.TProtocol): void;
+}
+
+function protocolClass(protocol: WireProtocol): new (transport: thrift.TTransport) => thrift.TProtocol {
+  return (protocol === 'compact' ? thrift.TCompactProtocol : thrift.TBinaryProtocol) as unknown as new (
+    transport: thrift.TTransport,
+  ) => thrift.TProtocol;
+}
+
+/** A `<method>_args { 1: request }` CALL (or another message type) as one buffer. */
+export function encodeMessage(
+  method: string,
+  request: ThriftStruct,
+  seqid: number,
+  options: { protocol?: WireProtocol; type?: thrift.Thrift.MessageType; fieldId?: number } = {},
+): Buffer {
+  let out: Buffer | undefined;
+  const transport = new thrift.TBufferedTransport(undefined, (buffer?: Buffer) => {
+    out = buffer;
+  });
+  const proto = new (protocolClass(options.protocol ?? 'binary'))(transport);
+  proto.writeMessageBegin(method, options.type ?? thrift.Thrift.MessageType.CALL, seqid);
+  proto.writeStructBegin(`${method}_args`);
+  proto.writeFieldBegin('req', thrift.Thrift.Type.STRUCT, options.fieldId ?? 1);
+  request.write(proto);
+  proto.writeFieldEnd();
+  proto.writeFieldStop();
+  proto.writeStructEnd();
+  proto.writeMessageEnd();
+  transport.flush();
+  if (out === undefined) throw new Error('thrift transport produced no bytes');
+  return out;
+}
+
+export interface DecodedReply<R> {
+  method: string;
+  type: thrift.Thrift.MessageType;
+  seqid: number;
+  /** Field 0 of `<method>_result`, read with the generated response class. */
+  success?: R;
+}
+
+/** Reads a REPLY the way the driver's generated client does: header, then `<method>_result` field 0. */
+export function decodeReply<R extends ReadableStruct>(body: Buffer, ResponseClass: new () => R, protocol: WireProtocol = 'binary'): DecodedReply<R> {
+  let decoded: DecodedReply<R> | undefined;
+  const receive = thrift.TBufferedTransport.receiver((transport: thrift.TTransport) => {
+    const proto = new (protocolClass(protocol))(transport);
+    const header = proto.readMessageBegin();
+    const result: DecodedReply<R> = { method: header.fname, type: header.mtype, seqid: header.rseqid };
+    proto.readStructBegin();
+    for (;;) {
+      const field = proto.readFieldBegin();
+      if (field.ftype === thrift.Thrift.Type.STOP) break;
+      if (field.fid === 0 && field.ftype === thrift.Thrift.Type.STRUCT) {
+        const response = new ResponseClass();
+        response.read(proto);
+        result.success = response;
+      } else proto.skip(field.ftype);
+      proto.readFieldEnd();
+    }
+    proto.readStructEnd();
+    proto.readMessageEnd();
+    decoded = result;
+  }, 0);
+  receive(body);
+  if (decoded === undefined) throw new Error('not a complete Thrift message');
+  return decoded;
+}
+
+/** A REPLY `<method>_result { 0: response }`. */
+export function encodeReply(method: string, response: ThriftStruct, seqid: number, protocol: WireProtocol = 'binary'): Buffer {
+  let out: Buffer | undefined;
+  const transport = new thrift.TBufferedTransport(undefined, (buffer?: Buffer) => {
+    out = buffer;
+  });
+  const proto = new (protocolClass(protocol))(transport);
+  proto.writeMessageBegin(method, thrift.Thrift.MessageType.REPLY, seqid);
+  proto.writeStructBegin(`${method}_result`);
+  proto.writeFieldBegin('success', thrift.Thrift.Type.STRUCT, 0);
+  response.write(proto);
+  proto.writeFieldEnd();
+  proto.writeFieldStop();
+  proto.writeStructEnd();
+  proto.writeMessageEnd();
+  transport.flush();
+  if (out === undefined) throw new Error('thrift transport produced no bytes');
+  return out;
+}
+
+export const SECRET_PASSWORD = 'dapi-secret-token-never-recorded';
+
+// The generated .d.ts files leave out read/write; every generated struct has them.
+function struct(value: object): ThriftStruct {
+  return value as ThriftStruct;
+}
+
+export function openSessionRequest(): ThriftStruct {
+  return struct(
+    new T.TOpenSessionReq({
+      client_protocol: T.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V8,
+      username: 'token',
+      password: SECRET_PASSWORD,
+    }),
+  );
+}
+
+export function sessionHandle(): T.TSessionHandle {
+  const id = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
+  return new T.TSessionHandle({ sessionId: new T.THandleIdentifier({ guid: id, secret: id }) });
+}
+
+export function executeStatementRequest(sql = 'SELECT 1'): ThriftStruct {
+  return struct(new T.TExecuteStatementReq({ sessionHandle: sessionHandle(), statement: sql }));
+}
+
+export function closeSessionRequest(): ThriftStruct {
+  return struct(new T.TCloseSessionReq({ sessionHandle: sessionHandle() }));
+}
+
+const SUCCESS = (): T.TStatus => new T.TStatus({ statusCode: T.TStatusCode.SUCCESS_STATUS });
+
+/** A SUCCESS reply for any TCLIService method: every T<Method>Resp has status as field 1. */
+export function successReply(method: string, seqid: number, protocol: WireProtocol = 'binary'): Buffer {
+  const response = struct(
+    method === 'OpenSession'
+      ? new T.TOpenSessionResp({ status: SUCCESS(), serverProtocolVersion: T.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V8, sessionHandle: sessionHandle() })
+      : new T.TCloseSessionResp({ status: SUCCESS() }),
+  );
+  return encodeReply(method, response, seqid, protocol);
+}

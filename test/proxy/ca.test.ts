@@ -1,0 +1,61 @@
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CA_COMMON_NAME, caPaths, loadOrCreateCa } from '../../src/proxy/ca-store';
+import { LeafCertificates } from '../../src/proxy/leaf-certificates';
+
+describe('proxy CA', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfp-ca-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('is created once with a private key only its owner can read, then reused', () => {
+    const first = loadOrCreateCa(dir);
+    expect(first.created).toBe(true);
+    const paths = caPaths(dir);
+    expect(first.certPath).toBe(paths.cert);
+    expect(fs.statSync(paths.privateKey).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(paths.cert, 'utf8')).toBe(first.certPem);
+
+    const second = loadOrCreateCa(dir);
+    expect(second.created).toBe(false);
+    expect(second.certPem).toBe(first.certPem);
+
+    const x509 = new X509Certificate(first.certPem);
+    expect(x509.ca).toBe(true);
+    expect(x509.subject).toContain(`CN=${CA_COMMON_NAME}`);
+  });
+
+  it('tightens a private key file that others can read', () => {
+    loadOrCreateCa(dir);
+    const keyFile = caPaths(dir).privateKey;
+    fs.chmodSync(keyFile, 0o644);
+    loadOrCreateCa(dir);
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+  });
+
+  it('replaces a CA that is about to expire', () => {
+    const original = loadOrCreateCa(dir);
+    const nearExpiry = new Date(original.cert.validity.notAfter.getTime() - 24 * 60 * 60 * 1000);
+    const renewed = loadOrCreateCa(dir, nearExpiry);
+    expect(renewed.created).toBe(true);
+    expect(renewed.certPem).not.toBe(original.certPem);
+  });
+
+  it('signs leaf certificates for DNS names and IP addresses that verify against it', () => {
+    const ca = loadOrCreateCa(dir);
+    const caCert = new X509Certificate(ca.certPem);
+    const leaves = new LeafCertificates(ca);
+    for (const host of ['fake.blob.core.windows.net', '127.0.0.1']) {
+      const leaf = new X509Certificate(leaves.issuePem(host));
+      expect(leaf.verify(caCert.publicKey)).toBe(true);
+      expect(leaf.checkIssued(caCert)).toBe(true);
+      expect(host === '127.0.0.1' ? leaf.checkIP(host) : leaf.checkHost(host)).toBe(host);
+      expect(new Date(leaf.validTo).getTime()).toBeLessThanOrEqual(new Date(caCert.validTo).getTime());
+    }
+    expect(leaves.contextFor('a.example.com')).toBe(leaves.contextFor('A.EXAMPLE.COM'));
+  });
+});
