@@ -35,7 +35,16 @@ function gatewayError(status: number, errorCode: string, message: string): Actio
   };
 }
 
-export const SCENARIO_CATALOG: readonly ScenarioDefinition[] = [
+/** Frozen all the way down: every front end shares these objects, and none may rewrite a scenario. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+export const SCENARIO_CATALOG: readonly ScenarioDefinition[] = deepFreeze([
   // ---- CloudFetch downloads -------------------------------------------------------------------------------------
   {
     name: 'cloudfetch_expired_link',
@@ -200,4 +209,4 @@ export const SCENARIO_CATALOG: readonly ScenarioDefinition[] = [
     operation: 'OpenSession',
     action: gatewayError(429, 'REQUEST_LIMIT_EXCEEDED', 'Too many requests. Please wait and try again.'),
   },
-];
+]);

@@ -112,16 +112,19 @@ export class ScenarioEngine {
         state.skipRemaining--;
         continue;
       }
+      const { action, name } = state.definition;
+      // Resolved before a last firing disarms the scenario, which forgets the override.
+      const firing: Firing =
+        action.kind === 'hold'
+          ? { scenario: name, action, holdMs: state.durationOverrideMs ?? action.defaultMs }
+          : { scenario: name, action };
       if (!state.untilDisabled) {
         state.remainingFirings--;
         if (state.remainingFirings <= 0) this.disarm(state);
       }
       state.firedCount++;
       state.lastFiredTime = this.now();
-      const { action, name } = state.definition;
-      return action.kind === 'hold'
-        ? { scenario: name, action, holdMs: state.durationOverrideMs ?? action.defaultMs }
-        : { scenario: name, action };
+      return firing;
     }
     return undefined;
   }

@@ -35,8 +35,7 @@ function describeAction(action: ActionSpec): string {
 
 function formatDefault(action: ActionSpec): string {
   if (action.kind !== 'hold') return '';
-  const seconds = action.defaultMs / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(3)} s`;
+  return `${action.defaultMs / 1000} s`;
 }
 
 function row(definition: ScenarioDefinition): string {

@@ -1,0 +1,106 @@
+import { SCENARIO_CATALOG } from '../../src/scenarios/catalog';
+import { ActionSpec, ANY_THRIFT_OPERATION, CLOUDFETCH_METHOD, ScenarioDefinition } from '../../src/core/model';
+
+function scenario(name: string): ScenarioDefinition {
+  const found = SCENARIO_CATALOG.find((d) => d.name === name);
+  if (found === undefined) throw new Error(`catalog has no ${name}`);
+  return found;
+}
+
+/** The original proxy's facts (docs: /work/shared/scenario-catalog.md): name, operation, effect, ticket. */
+const ORIGINAL: [name: string, operation: string, effect: string, ticket?: string][] = [
+  ['cloudfetch_expired_link', CLOUDFETCH_METHOD, 'http 403', 'PECOBLR-1131'],
+  ['cloudfetch_400', CLOUDFETCH_METHOD, 'http 400'],
+  ['cloudfetch_403', CLOUDFETCH_METHOD, 'http 403', 'ES-1624602'],
+  ['cloudfetch_404', CLOUDFETCH_METHOD, 'http 404'],
+  ['cloudfetch_405', CLOUDFETCH_METHOD, 'http 405'],
+  ['cloudfetch_412', CLOUDFETCH_METHOD, 'http 412'],
+  ['cloudfetch_500', CLOUDFETCH_METHOD, 'http 500'],
+  ['cloudfetch_503', CLOUDFETCH_METHOD, 'http 503'],
+  ['cloudfetch_timeout', CLOUDFETCH_METHOD, 'hold 65000', 'BL-13239'],
+  ['cloudfetch_connection_reset', CLOUDFETCH_METHOD, 'reset', 'BL-13580'],
+  ['long_running_cloud_fetch', CLOUDFETCH_METHOD, 'hold 15000'],
+  ['invalid_session_handle', 'ExecuteStatement', 'thrift 4'],
+  ['session_timeout_premature', ANY_THRIFT_OPERATION, 'thrift 3'],
+  ['expired_credentials', 'OpenSession', 'http 401'],
+  ['network_timeout_open_session', 'OpenSession', 'hold 35000'],
+  ['network_failure_close_session', 'CloseSession', 'reset'],
+  ['service_unavailable_503_open_session', 'OpenSession', 'http 503'],
+  ['request_timeout_408_open_session', 'OpenSession', 'http 408'],
+  ['bad_gateway_502_open_session', 'OpenSession', 'http 502'],
+  ['gateway_timeout_504_open_session', 'OpenSession', 'http 504'],
+  ['too_many_requests_429_open_session', 'OpenSession', 'http 429'],
+];
+
+function effectOf(action: ActionSpec): string {
+  switch (action.kind) {
+    case 'http_status':
+      return `http ${action.status}`;
+    case 'thrift_error':
+      return `thrift ${action.statusCode}`;
+    case 'hold':
+      return `hold ${action.defaultMs}`;
+    case 'reset':
+      return 'reset';
+  }
+}
+
+describe('SCENARIO_CATALOG', () => {
+  it('has the 21 scenarios of the original, in its order, with its operations, effects and tickets', () => {
+    expect(SCENARIO_CATALOG.map((d) => [d.name, d.operation, effectOf(d.action), d.ticket])).toEqual(
+      ORIGINAL.map(([name, operation, effect, ticket]) => [name, operation, effect, ticket]),
+    );
+  });
+
+  it('describes every scenario in a sentence or more', () => {
+    for (const d of SCENARIO_CATALOG) expect(d.description).toMatch(/^[A-Z].{20,}\.$/s);
+  });
+
+  it('answers an expired link like Azure does: XML AuthenticationFailed with an expired-signature detail', () => {
+    const action = scenario('cloudfetch_expired_link').action;
+    expect(action).toMatchObject({ kind: 'http_status', status: 403, contentType: 'application/xml' });
+    if (action.kind !== 'http_status') throw new Error('unreachable');
+    expect(action.headers).toEqual({ 'x-ms-error-code': 'AuthenticationFailed' });
+    expect(action.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?><Error><Code>AuthenticationFailed<\/Code>/);
+    expect(action.body).toMatch(/<AuthenticationErrorDetail>Signature not valid in the specified time frame: .*Expiry \[.*\] - Current \[/);
+  });
+
+  it('gives every CloudFetch status its Azure error code, in the body and the x-ms-error-code header', () => {
+    for (const d of SCENARIO_CATALOG.filter((s) => s.operation === CLOUDFETCH_METHOD && s.action.kind === 'http_status')) {
+      if (d.action.kind !== 'http_status') continue;
+      const code = d.action.headers?.['x-ms-error-code'];
+      expect(code).toMatch(/^[A-Za-z]+$/);
+      expect(d.action.body).toContain(`<Code>${code}</Code>`);
+      expect(d.action.contentType).toBe('application/xml');
+    }
+  });
+
+  it('refuses expired credentials with 401, a JSON body and an RFC 6750 challenge', () => {
+    const action = scenario('expired_credentials').action;
+    if (action.kind !== 'http_status') throw new Error('expected http_status');
+    expect(action.contentType).toBe('application/json');
+    expect(JSON.parse(action.body)).toEqual({ error_code: 'EXPIRED_TOKEN', message: expect.stringMatching(/expired/) });
+    expect(action.headers?.['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
+  });
+
+  it('answers OpenSession gateway failures with a JSON error body', () => {
+    for (const d of SCENARIO_CATALOG.filter((s) => s.name.endsWith('_open_session') && s.action.kind === 'http_status')) {
+      if (d.action.kind !== 'http_status') continue;
+      expect(d.action.contentType).toBe('application/json');
+      expect(JSON.parse(d.action.body)).toEqual({ error_code: expect.any(String), message: expect.any(String) });
+    }
+  });
+
+  it('words the Thrift errors the way the server does', () => {
+    expect(scenario('invalid_session_handle').action).toMatchObject({ kind: 'thrift_error', statusCode: 4, message: expect.stringMatching(/^Invalid SessionHandle: /) });
+    expect(scenario('session_timeout_premature').action).toMatchObject({ kind: 'thrift_error', statusCode: 3, message: expect.stringMatching(/^Session expired due to inactivity/) });
+  });
+
+  it('is frozen, so no front end can rewrite a scenario', () => {
+    const d = scenario('cloudfetch_timeout');
+    expect(Object.isFrozen(SCENARIO_CATALOG)).toBe(true);
+    expect(Object.isFrozen(d)).toBe(true);
+    expect(Object.isFrozen(d.action)).toBe(true);
+    expect(Object.isFrozen((scenario('cloudfetch_503').action as { headers: object }).headers)).toBe(true);
+  });
+});
