@@ -1,0 +1,72 @@
+// The official driver through the proxy against the fake, with no scenario enabled: results must be exactly what
+// the warehouse computed, and the proxy must have recorded every Thrift call and CloudFetch download.
+import { CLOUDFETCH_METHOD } from '../../src/core/model';
+import { startE2eEnv, type E2eEnv } from './support/e2e-env';
+import { expectedRangeDigest } from './support/expected-rows';
+
+let env: E2eEnv;
+
+beforeAll(async () => {
+  env = await startE2eEnv({ cloudFetchThresholdRows: 10_000, rowsPerCloudFetchFile: 4_000, linksPerFetch: 3 });
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+beforeEach(() => {
+  env.recorder.clear();
+  env.app.control.resetCalls();
+});
+
+it('returns inline results exactly, and the proxy records the session as the driver ran it', async () => {
+  const { report } = await env.runDriver([
+    { kind: 'query', sql: 'SELECT 1' },
+    { kind: 'query', sql: 'SELECT * FROM range(2500)' },
+  ]);
+  expect(report.error).toBeUndefined();
+  expect(report.steps[0]!.rows).toEqual([{ '1': 1 }]);
+  expect(report.steps[1]!.rowCount).toBe(2500);
+  expect(report.steps[1]!.rowsDigest).toBe(expectedRangeDigest(2500));
+
+  const calls = env.app.control.listCalls().calls;
+  expect(calls.every((c) => c.kind === 'thrift' && c.state === 'completed' && c.httpStatus === 200)).toBe(true);
+  const methods = calls.map((c) => c.method);
+  expect(methods[0]).toBe('OpenSession');
+  expect(methods.at(-1)).toBe('CloseSession');
+  expect(methods.filter((m) => m === 'ExecuteStatement')).toHaveLength(2);
+  // Both results fit in the direct results of ExecuteStatement, so the driver never had to fetch.
+  expect(methods).not.toContain('FetchResults');
+  // Secrets stay out of the record: the token travels in the Authorization header, never into a recorded call.
+  expect(JSON.stringify(calls)).not.toContain(env.fake.info.token);
+});
+
+it('returns a CloudFetch result spread over several files exactly, each download recorded', async () => {
+  const { report } = await env.runDriver([{ kind: 'query', sql: 'SELECT * FROM range(30000)' }]);
+  expect(report.error).toBeUndefined();
+  expect(report.steps[0]!.rowCount).toBe(30000);
+  expect(report.steps[0]!.rowsDigest).toBe(expectedRangeDigest(30000));
+
+  const downloads = env.app.control.listCalls({ filter: { kind: 'cloudfetch' } }).calls;
+  // 30000 rows in files of 4000: 8 files.
+  expect(downloads).toHaveLength(8);
+  for (const d of downloads) {
+    expect(d.method).toBe(CLOUDFETCH_METHOD);
+    expect(d.httpStatus).toBe(200);
+    expect(d.host).toBe(env.fake.hostMappings[1]!.name);
+    expect(d.path).not.toMatch(/sig=(?!REDACTED|%5BREDACTED|\[REDACTED)/i);
+  }
+  expect(env.fake.stats().downloads.rejected).toBe(0);
+});
+
+it('runs metadata calls through the proxy', async () => {
+  const { report } = await env.runDriver([
+    { kind: 'metadata', call: 'getSchemas', args: { catalogName: 'samples' } },
+    { kind: 'metadata', call: 'getTables', args: { catalogName: 'samples', schemaName: 'nyctaxi' } },
+  ]);
+  expect(report.error).toBeUndefined();
+  expect(report.steps[0]!.rows).toEqual([{ TABLE_SCHEM: 'nyctaxi', TABLE_CATALOG: 'samples' }]);
+  expect(report.steps[1]!.rowCount).toBe(2);
+  expect(env.app.control.countCalls({ method: 'GetSchemas' })).toBe(1);
+  expect(env.app.control.countCalls({ method: 'GetTables' })).toBe(1);
+});

@@ -1,0 +1,236 @@
+// One case per catalog scenario: what the driver is asked to do, how the scenario is enabled, and what must be
+// observed afterwards, both on the driver's side (its report) and on the proxy's (recorded and streamed calls).
+// Where the official Node.js driver behaves in a way a driver team might not expect, the case says so in
+// `finding`; the README's "Findings about the official Node.js driver" section lists the same.
+import type { CallRecord, EnableOptions } from '../../../src/core/model';
+import { CLOUDFETCH_METHOD } from '../../../src/core/model';
+import type { DriverClientOptions, DriverRunReport, DriverStep } from '../../../scripts/driver/protocol';
+import type { E2eEnv } from './e2e-env';
+import { expectedRangeDigest } from './expected-rows';
+
+export interface ScenarioRun {
+  env: E2eEnv;
+  report: DriverRunReport;
+  /** Waits until a completed call matching the predicate has been streamed (WatchCalls), and returns it. */
+  streamed(predicate: (c: CallRecord) => boolean): Promise<CallRecord>;
+  /** Calls completed so far, in the order the proxy streamed them. */
+  completed(): CallRecord[];
+}
+
+export interface ScenarioCase {
+  scenario: string;
+  /** What the driver did, in words: the test's title. */
+  outcome: string;
+  enable?: EnableOptions;
+  client?: DriverClientOptions;
+  steps: DriverStep[];
+  finding?: string;
+  check(run: ScenarioRun): Promise<void>;
+}
+
+/** Rows in the CloudFetch query: three files of 4000 rows with the e2e fake's settings. */
+export const CLOUDFETCH_ROWS = 12_000;
+export const CLOUDFETCH_FAKE = { cloudFetchThresholdRows: 5_000, rowsPerCloudFetchFile: 4_000, linksPerFetch: 4 };
+const CLOUDFETCH_QUERY: DriverStep[] = [{ kind: 'query', sql: `SELECT * FROM range(${CLOUDFETCH_ROWS})` }];
+const INLINE_QUERY: DriverStep[] = [{ kind: 'query', sql: 'SELECT * FROM range(100)' }];
+
+const isDownload = (c: CallRecord) => c.method === CLOUDFETCH_METHOD;
+const firedBy = (name: string) => (c: CallRecord) => c.scenario === name;
+
+function expectAllRows(run: ScenarioRun, rows: number): void {
+  expect(run.report.error).toBeUndefined();
+  expect(run.report.ok).toBe(true);
+  expect(run.report.steps[0]!.rowCount).toBe(rows);
+  expect(run.report.steps[0]!.rowsDigest).toBe(expectedRangeDigest(rows));
+}
+
+/** The scenario fired exactly once, on one download, and nothing else was injected. */
+function injectedOnce(run: ScenarioRun, name: string): CallRecord[] {
+  const injected = run.completed().filter(firedBy(name));
+  expect(injected).toHaveLength(1);
+  return injected;
+}
+
+/** A 4xx on a CloudFetch GET: the driver does not retry it and the query fails with the status in the message. */
+function cloudFetchClientError(scenario: string, status: number, finding?: string): ScenarioCase {
+  return {
+    scenario,
+    outcome: `fails the query with "CloudFetch HTTP error ${status}", no retry of the download`,
+    steps: CLOUDFETCH_QUERY,
+    finding,
+    async check(run) {
+      const call = await run.streamed(firedBy(scenario));
+      expect(call).toMatchObject({ kind: 'cloudfetch', method: CLOUDFETCH_METHOD, httpStatus: status, state: 'completed' });
+      injectedOnce(run, scenario);
+      expect(run.report.ok).toBe(false);
+      expect(run.report.failedAt).toBe('step 0');
+      expect(run.report.error!.message).toMatch(new RegExp(`^CloudFetch HTTP error ${status}\\b`));
+      // Not retried: no second GET of the same file.
+      expect(run.completed().filter((c) => isDownload(c) && c.path === call.path)).toHaveLength(1);
+    },
+  };
+}
+
+/** A retryable failure of a CloudFetch GET: one injected download, then a successful one of the same file. */
+function cloudFetchRetried(scenario: string, outcome: string, injected: (c: CallRecord) => void, extra: Partial<ScenarioCase> = {}): ScenarioCase {
+  return {
+    scenario,
+    outcome,
+    steps: CLOUDFETCH_QUERY,
+    ...extra,
+    async check(run) {
+      const failed = await run.streamed(firedBy(scenario));
+      injected(failed);
+      injectedOnce(run, scenario);
+      expectAllRows(run, CLOUDFETCH_ROWS);
+      const sameFile = run.completed().filter((c) => isDownload(c) && c.path === failed.path);
+      // The stream shows the injected attempt first, then the retry that succeeded.
+      expect(sameFile.map((c) => (c.scenario ? `injected ${c.httpStatus ?? c.state}` : `ok ${c.httpStatus}`))).toEqual([
+        `injected ${failed.httpStatus ?? failed.state}`,
+        'ok 200',
+      ]);
+    },
+  };
+}
+
+/** OpenSession refused with an HTTP status: the driver does not retry OpenSession and fails to connect. */
+function openSessionHttpError(scenario: string, status: number, finding?: string): ScenarioCase {
+  return {
+    scenario,
+    outcome: `fails openSession with HTTP ${status}, OpenSession not retried`,
+    steps: INLINE_QUERY,
+    finding,
+    async check(run) {
+      const call = await run.streamed(firedBy(scenario));
+      expect(call).toMatchObject({ kind: 'thrift', method: 'OpenSession', httpStatus: status });
+      expect(run.report.ok).toBe(false);
+      expect(run.report.failedAt).toBe('openSession');
+      expect(run.report.error!.message).toContain(`bad HTTP status code: ${status}`);
+      expect(run.report.error!.statusCode).toBe(status);
+      expect(run.completed().filter((c) => c.method === 'OpenSession')).toHaveLength(1);
+      expect(run.env.fake.stats().openSessions).toBe(0);
+    },
+  };
+}
+
+export const CLOUDFETCH_CASES: readonly ScenarioCase[] = [
+  cloudFetchClientError(
+    'cloudfetch_expired_link',
+    403,
+    'The driver does not re-fetch an expired CloudFetch link through FetchResults: a 403 from storage fails the query at once.',
+  ),
+  cloudFetchClientError('cloudfetch_400', 400),
+  cloudFetchClientError('cloudfetch_403', 403),
+  cloudFetchClientError('cloudfetch_404', 404),
+  cloudFetchClientError('cloudfetch_405', 405),
+  cloudFetchClientError('cloudfetch_412', 412),
+  cloudFetchRetried('cloudfetch_500', 'retries the download after 500 and returns every row', (c) =>
+    expect(c).toMatchObject({ httpStatus: 500, state: 'completed' }),
+  ),
+  cloudFetchRetried('cloudfetch_503', 'retries the download after 503 and returns every row', (c) =>
+    expect(c).toMatchObject({ httpStatus: 503, state: 'completed' }),
+  ),
+  cloudFetchRetried(
+    'cloudfetch_connection_reset',
+    'retries the download after a connection reset and returns every row',
+    (c) => expect(c.state).toBe('failed'),
+  ),
+  {
+    scenario: 'cloudfetch_timeout',
+    outcome: 'waits out a held download (no client-side timeout shorter than the hold) and returns every row',
+    enable: { durationMs: 1_500 },
+    steps: CLOUDFETCH_QUERY,
+    async check(run) {
+      const held = await run.streamed(firedBy('cloudfetch_timeout'));
+      expect(held).toMatchObject({ httpStatus: 200, state: 'completed' });
+      expect(held.durationMs).toBeGreaterThanOrEqual(1_400);
+      injectedOnce(run, 'cloudfetch_timeout');
+      expectAllRows(run, CLOUDFETCH_ROWS);
+      expect(run.completed().filter(isDownload)).toHaveLength(3);
+    },
+  },
+  {
+    scenario: 'long_running_cloud_fetch',
+    outcome: 'waits for a slow download and returns every row, sending no Thrift call meanwhile',
+    enable: { durationMs: 1_000 },
+    steps: CLOUDFETCH_QUERY,
+    finding:
+      'While a CloudFetch download is slow the driver sends no GetOperationStatus (or any other) heartbeat: the operation is not kept alive.',
+    async check(run) {
+      const held = await run.streamed(firedBy('long_running_cloud_fetch'));
+      expect(held).toMatchObject({ httpStatus: 200, state: 'completed' });
+      expect(held.durationMs).toBeGreaterThanOrEqual(900);
+      expectAllRows(run, CLOUDFETCH_ROWS);
+      const heldFrom = held.startTime.getTime();
+      const heldUntil = heldFrom + held.durationMs!;
+      const thriftDuringHold = run
+        .completed()
+        .filter((c) => c.kind === 'thrift' && c.startTime.getTime() > heldFrom && c.startTime.getTime() < heldUntil);
+      expect(thriftDuringHold.map((c) => c.method)).toEqual([]);
+    },
+  },
+];
+
+export const THRIFT_CASES: readonly ScenarioCase[] = [
+  {
+    scenario: 'invalid_session_handle',
+    outcome: 'fails executeStatement with StatusError carrying the server message; ExecuteStatement not retried',
+    steps: INLINE_QUERY,
+    async check(run) {
+      const call = await run.streamed(firedBy('invalid_session_handle'));
+      expect(call).toMatchObject({ method: 'ExecuteStatement', httpStatus: 200 });
+      expect(call.replyStatus).toMatchObject({ statusCode: 4, errorMessage: 'Invalid SessionHandle: the session does not exist or has expired' });
+      expect(run.report.failedAt).toBe('step 0');
+      expect(run.report.error).toMatchObject({ name: 'StatusError', code: 4, message: 'Invalid SessionHandle: the session does not exist or has expired' });
+      expect(run.completed().filter((c) => c.method === 'ExecuteStatement')).toHaveLength(1);
+      // The session was never really lost: the driver still closes it, and the warehouse agrees.
+      await run.streamed((c) => c.method === 'CloseSession');
+      expect(run.env.fake.stats().openSessions).toBe(0);
+    },
+  },
+  {
+    scenario: 'session_timeout_premature',
+    outcome: 'fails the call after OpenSession (ExecuteStatement) with StatusError carrying the server message',
+    // The first Thrift call of a run is OpenSession; skipping it makes the session expire under a live session.
+    enable: { skip: 1 },
+    steps: INLINE_QUERY,
+    async check(run) {
+      const call = await run.streamed(firedBy('session_timeout_premature'));
+      expect(call).toMatchObject({ method: 'ExecuteStatement', httpStatus: 200 });
+      expect(call.replyStatus).toMatchObject({ statusCode: 3 });
+      expect(run.report.failedAt).toBe('step 0');
+      expect(run.report.error).toMatchObject({ name: 'StatusError', code: 3, message: 'Session expired due to inactivity. Open a new session and retry.' });
+    },
+  },
+  openSessionHttpError('expired_credentials', 401, 'A 401 on OpenSession is final for a token (PAT) connection: the driver does not retry or re-authenticate.'),
+  {
+    scenario: 'network_timeout_open_session',
+    outcome: 'waits out a held OpenSession (no connect timeout shorter than the hold) and runs the query',
+    enable: { durationMs: 1_000 },
+    steps: INLINE_QUERY,
+    async check(run) {
+      const held = await run.streamed(firedBy('network_timeout_open_session'));
+      expect(held).toMatchObject({ method: 'OpenSession', httpStatus: 200 });
+      expect(held.durationMs).toBeGreaterThanOrEqual(900);
+      expectAllRows(run, 100);
+    },
+  },
+  {
+    scenario: 'network_failure_close_session',
+    outcome: 'retries CloseSession after a connection reset; the session is closed and close() succeeds',
+    steps: INLINE_QUERY,
+    async check(run) {
+      const reset = await run.streamed(firedBy('network_failure_close_session'));
+      expect(reset).toMatchObject({ method: 'CloseSession', state: 'failed' });
+      const closes = run.completed().filter((c) => c.method === 'CloseSession');
+      expect(closes.map((c) => (c.scenario ? 'reset' : c.httpStatus))).toEqual(['reset', 200]);
+      expectAllRows(run, 100);
+      expect(run.env.fake.stats().openSessions).toBe(0);
+    },
+  },
+  openSessionHttpError('service_unavailable_503_open_session', 503, 'OpenSession is never retried, not even on 503 or 429, which are retryable for other calls.'),
+  openSessionHttpError('request_timeout_408_open_session', 408),
+  openSessionHttpError('bad_gateway_502_open_session', 502),
+  openSessionHttpError('gateway_timeout_504_open_session', 504),
+  openSessionHttpError('too_many_requests_429_open_session', 429),
+];
