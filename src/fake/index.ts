@@ -47,15 +47,7 @@ export interface RunningFakeWarehouse {
   close(): Promise<void>;
 }
 
-export interface StartFakeWarehouseOptions extends FakeWarehouseOptions {
-  /**
-   * Make CloudFetch links point at the storage server's loopback address instead of the storage host name, for
-   * a driver that connects without a proxy (nothing resolves the fake host names then).
-   */
-  directLinks?: boolean;
-}
-
-export async function startFakeWarehouse(opts: StartFakeWarehouseOptions = {}): Promise<RunningFakeWarehouse> {
+export async function startFakeWarehouse(opts: FakeWarehouseOptions = {}): Promise<RunningFakeWarehouse> {
   const o = resolveOptions(opts);
   const certs = issueCertificates([o.warehouseHostName, o.storageHostName, 'localhost', '127.0.0.1'], 'thrift-fault-proxy fake warehouse CA');
   const tls = { key: certs.key, cert: certs.cert };
@@ -77,7 +69,7 @@ export async function startFakeWarehouse(opts: StartFakeWarehouseOptions = {}): 
     registry,
     files,
     signer,
-    linkOrigin: () => (opts.directLinks ? storageOrigin : `https://${o.storageHostName}`),
+    linkOrigin: () => (o.directLinks ? storageOrigin : `https://${o.storageHostName}`),
     sleep,
   });
   const warehouse = createServer(tls, warehouseRequestHandler({ warehouseId: o.warehouseId, token: o.token, service, counters: warehouseCounters }));

@@ -33,6 +33,11 @@ export interface FakeWarehouseOptions {
   executionDelayMs?: number;
   /** Largest N accepted in `SELECT * FROM range(N)`. Default 10,000,000. */
   maxRangeRows?: number;
+  /**
+   * Make CloudFetch links point at the storage server's loopback address instead of the storage host name, for a
+   * driver that connects without a proxy (nothing resolves the fake host names then). Default false.
+   */
+  directLinks?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -50,6 +55,7 @@ export interface ResolvedOptions {
   maxRowsPerInlineBatch: number;
   executionDelayMs: number;
   maxRangeRows: number;
+  directLinks: boolean;
 }
 
 export const DEFAULT_WAREHOUSE_HOST_NAME = 'fake-workspace.cloud.databricks.com';
@@ -73,6 +79,7 @@ export function resolveOptions(opts: FakeWarehouseOptions = {}): ResolvedOptions
     maxRowsPerInlineBatch: opts.maxRowsPerInlineBatch ?? 2048,
     executionDelayMs: opts.executionDelayMs ?? 0,
     maxRangeRows: opts.maxRangeRows ?? 10_000_000,
+    directLinks: opts.directLinks ?? false,
   };
   validate(resolved);
   return resolved;
