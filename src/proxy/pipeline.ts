@@ -97,7 +97,7 @@ export class RequestPipeline {
       httpMethod: request.req.method ?? '',
       responseBytes: 0,
     });
-    return new RecordedCall(this.deps.journal, record, this.deps.log);
+    return new RecordedCall(this.deps.journal, record);
   }
 
   private decide(request: ProxiedRequest, call: RecordedCall, facts: MatchFacts, thrift: ThriftContext | undefined): void {

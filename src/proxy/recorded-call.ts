@@ -1,7 +1,7 @@
 // One call's journal entry from the proxy's side: begun when the request is understood, annotated when a
-// scenario fires, finished exactly once however the exchange ends.
+// scenario fires, finished exactly once however the exchange ends. (The app logs finished calls at debug
+// level from the journal's events, so nothing is logged here.)
 import { performance } from 'node:perf_hooks';
-import { Logger } from '../core/logger';
 import { CallRecord } from '../core/model';
 import { CallEnd, CallJournal } from '../journal/call-journal';
 
@@ -17,7 +17,6 @@ export class RecordedCall {
   constructor(
     private readonly journal: CallRecorder,
     private record: CallRecord,
-    private readonly log: Logger,
   ) {}
 
   get finished(): boolean {
@@ -40,19 +39,6 @@ export class RecordedCall {
   private end(patch: CallEnd): void {
     if (this.finishedRecord !== undefined) return;
     patch.durationMs = performance.now() - this.startedAt;
-    const record = this.journal.finish(this.record, patch);
-    this.finishedRecord = record;
-    if (this.log.enabled('debug')) {
-      this.log.debug('call', {
-        sequence: record.sequence,
-        kind: record.kind,
-        method: record.method,
-        state: record.state,
-        httpStatus: record.httpStatus,
-        ms: Math.round((record.durationMs ?? 0) * 1000) / 1000,
-        scenario: record.scenario,
-        error: record.error,
-      });
-    }
+    this.finishedRecord = this.journal.finish(this.record, patch);
   }
 }

@@ -1,5 +1,6 @@
 // Thrift messages for proxy tests, made and read with the official driver's generated TCLIService structs and
 // the npm thrift library: what the proxy sees is what a driver sends, and what a driver would decode.
+import http from 'node:http';
 import * as thrift from 'thrift';
 import * as T from '@databricks/sql/thrift/TCLIService_types';
 
@@ -140,4 +141,37 @@ export function successReply(method: string, seqid: number, protocol: WireProtoc
       : new T.TCloseSessionResp({ status: SUCCESS() }),
   );
   return encodeReply(method, response, seqid, protocol);
+}
+
+/** The header of a Thrift message read with the npm library, or undefined when the body is not Thrift. */
+export function readMessageHeader(body: Buffer): { method: string; type: number; seqid: number; protocol: WireProtocol } | undefined {
+  if (body.length < 4) return undefined;
+  const protocol: WireProtocol = body[0] === 0x82 ? 'compact' : 'binary';
+  if (protocol === 'binary' && body[0] !== 0x80) return undefined;
+  let header: { method: string; type: number; seqid: number; protocol: WireProtocol } | undefined;
+  try {
+    thrift.TBufferedTransport.receiver((transport: thrift.TTransport) => {
+      const begin = new (protocolClass(protocol))(transport).readMessageBegin();
+      header = { method: begin.fname, type: begin.mtype, seqid: begin.rseqid, protocol };
+    }, 0)(body);
+  } catch {
+    return undefined;
+  }
+  return header;
+}
+
+/**
+ * An upstream warehouse: answers every Thrift CALL with a SUCCESS reply for the same method and seqid, in the
+ * caller's protocol; anything else gets 400 with the body echoed, so tests can see exactly what arrived.
+ */
+export function answerThriftCalls(_req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
+  const header = readMessageHeader(body);
+  if (header === undefined) {
+    res.writeHead(400, { 'content-type': 'application/octet-stream' });
+    res.end(body);
+    return;
+  }
+  const reply = successReply(header.method, header.seqid, header.protocol);
+  res.writeHead(200, { 'content-type': 'application/x-thrift', 'content-length': reply.length });
+  res.end(reply);
 }

@@ -1,0 +1,73 @@
+// The proxy as tests use it: started in-process on an ephemeral port with a fresh CA directory, the real call
+// journal and scenario engine, and every log line (debug level included) captured so tests can check that no
+// secret ever reaches a log.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from '../../src/core/logger';
+import { CallRecord } from '../../src/core/model';
+import { CallJournal } from '../../src/journal/call-journal';
+import { HostMapping } from '../../src/proxy/host-map';
+import { RunningProxyServer, startProxyServer } from '../../src/proxy/proxy-server';
+import { SCENARIO_CATALOG } from '../../src/scenarios/catalog';
+import { ScenarioEngine } from '../../src/scenarios/engine';
+import { waitFor } from './wait-for';
+
+export interface TestProxy {
+  server: RunningProxyServer;
+  port: number;
+  caCertPem: string;
+  caDir: string;
+  journal: CallJournal;
+  engine: ScenarioEngine;
+  /** Every log line written so far. */
+  logLines: string[];
+  /** Resolves with the recorded call once one matches (recorded calls finish asynchronously). */
+  waitForCall(predicate: (call: CallRecord) => boolean, what: string, timeoutMs?: number): Promise<CallRecord>;
+  close(): Promise<void>;
+}
+
+export interface TestProxyOptions {
+  hostMappings?: HostMapping[];
+  upstreamCaPems?: string[];
+  insecureUpstream?: boolean;
+  cloudFetchHostPatterns?: string[];
+  /** Reuse a CA directory (default: a fresh temporary one, removed on close). */
+  caDir?: string;
+}
+
+export async function startTestProxy(options: TestProxyOptions = {}): Promise<TestProxy> {
+  const ownCaDir = options.caDir === undefined;
+  const caDir = options.caDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tfp-proxy-ca-'));
+  const logLines: string[] = [];
+  const log = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
+  const journal = new CallJournal({ capacity: 10_000 });
+  const engine = new ScenarioEngine(SCENARIO_CATALOG);
+  const server = await startProxyServer(
+    {
+      host: '127.0.0.1',
+      port: 0,
+      caDir,
+      hostMappings: options.hostMappings ?? [],
+      upstreamCaPems: options.upstreamCaPems,
+      insecureUpstream: options.insecureUpstream,
+      cloudFetchHostPatterns: options.cloudFetchHostPatterns,
+    },
+    { journal, engine, log },
+  );
+  return {
+    server,
+    port: server.port,
+    caCertPem: server.caCertPem,
+    caDir,
+    journal,
+    engine,
+    logLines,
+    waitForCall: (predicate, what, timeoutMs) =>
+      waitFor(() => journal.list().find((call) => call.state !== 'in_flight' && predicate(call)), what, timeoutMs),
+    close: async () => {
+      await server.close();
+      if (ownCaDir) fs.rmSync(caDir, { recursive: true, force: true });
+    },
+  };
+}

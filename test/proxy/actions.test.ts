@@ -1,0 +1,86 @@
+// Each scenario action on its own, against real sockets: a real HTTP server whose handler performs the action,
+// and a real client.
+import http from 'node:http';
+import { once } from 'node:events';
+import net from 'node:net';
+import { hold } from '../../src/proxy/actions/hold';
+import { resetConnection, resetError } from '../../src/proxy/actions/reset';
+import { respondStatus } from '../../src/proxy/actions/respond-status';
+import { sendAndCollect } from '../helpers/proxied-client';
+import { settle } from '../helpers/wait-for';
+
+async function serverWith(handler: http.RequestListener): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = http.createServer(handler);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe('respondStatus', () => {
+  it('answers with the status, body, content type and extra headers, and reports the body size', async () => {
+    let reported = -1;
+    const server = await serverWith((_req, res) => {
+      reported = respondStatus(res, {
+        kind: 'http_status',
+        status: 403,
+        body: 'AuthorizationQueryParametersError: expired — ✓',
+        contentType: 'application/xml',
+        headers: { 'x-ms-error-code': 'AuthorizationFailure' },
+      });
+    });
+    try {
+      const res = await sendAndCollect(http, { host: '127.0.0.1', port: server.port, path: '/' });
+      expect(res.status).toBe(403);
+      expect(res.headers['content-type']).toBe('application/xml');
+      expect(res.headers['x-ms-error-code']).toBe('AuthorizationFailure');
+      expect(res.body.toString('utf8')).toBe('AuthorizationQueryParametersError: expired — ✓');
+      expect(reported).toBe(res.body.length);
+      expect(Number(res.headers['content-length'])).toBe(res.body.length);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('hold', () => {
+  it('waits the given time, then reports elapsed', async () => {
+    const started = process.hrtime.bigint();
+    await expect(hold(60, [])).resolves.toBe('elapsed');
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeGreaterThanOrEqual(55);
+  });
+
+  it('ends early, cancelling its timer, when a signal fires', async () => {
+    const controller = new AbortController();
+    const outcome = hold(60_000, [new AbortController().signal, controller.signal]);
+    controller.abort();
+    await expect(outcome).resolves.toBe('aborted');
+  });
+
+  it('does not start when a signal already fired', async () => {
+    await expect(hold(60_000, [AbortSignal.abort()])).resolves.toBe('aborted');
+  });
+});
+
+describe('resetConnection', () => {
+  it('resets the client connection: the client sees ECONNRESET and no response', async () => {
+    const server = await serverWith((req) => resetConnection(req.socket));
+    try {
+      const outcome = await settle(sendAndCollect(http, { host: '127.0.0.1', port: server.port, path: '/' }));
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect(outcome.error.code).toBe('ECONNRESET');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('names the scenario in the record error', () => {
+    expect(resetError('cloudfetch_connection_reset')).toBe('connection reset by scenario cloudfetch_connection_reset');
+  });
+});

@@ -1,0 +1,133 @@
+// CloudFetch downloads stream through the proxy with backpressure: a slow client slows the server down instead
+// of filling the proxy's memory, and bodies are counted, never buffered.
+import http from 'node:http';
+import https from 'node:https';
+import { parseHostMapping } from '../../src/proxy/host-map';
+import { TunnelAgent } from '../helpers/proxied-client';
+import { startTestProxy, TestProxy } from '../helpers/proxy-harness';
+import { STORAGE_HOST, upstreamCertificates } from '../helpers/tls-fixtures';
+import { startUpstream, TestUpstream } from '../helpers/upstream-servers';
+import { waitFor, waitForEvent } from '../helpers/wait-for';
+
+const MiB = 1024 * 1024;
+const DOWNLOAD_BYTES = 96 * MiB;
+
+/** Bytes the upstream has handed to its socket so far, per request path. */
+const sentByPath = new Map<string, number>();
+const upstreamClosedEarly = new Set<string>();
+
+function countingStreamHandler(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'https://x');
+  const total = Number(url.searchParams.get('bytes'));
+  const chunk = Buffer.alloc(256 * 1024, 0x61);
+  sentByPath.set(url.pathname, 0);
+  res.writeHead(200, { 'content-type': 'application/vnd.apache.arrow.stream', 'content-length': total });
+  res.on('close', () => {
+    if (!res.writableFinished) upstreamClosedEarly.add(url.pathname);
+  });
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < total && !res.destroyed) {
+      const n = Math.min(chunk.length, total - sent);
+      sent += n;
+      sentByPath.set(url.pathname, sent);
+      if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  req.resume();
+  pump();
+}
+
+describe('streaming downloads', () => {
+  let upstream: TestUpstream;
+  let proxy: TestProxy;
+  let agent: TunnelAgent;
+
+  beforeAll(async () => {
+    const certs = upstreamCertificates();
+    upstream = await startUpstream({ tls: certs, streamingHandler: countingStreamHandler });
+    proxy = await startTestProxy({
+      hostMappings: [parseHostMapping(`${STORAGE_HOST}=127.0.0.1:${upstream.port}`)],
+      upstreamCaPems: [certs.caCert],
+    });
+    agent = new TunnelAgent({ proxyPort: proxy.port, ca: proxy.caCertPem });
+  });
+
+  afterAll(async () => {
+    agent?.destroy();
+    await proxy?.close();
+    await upstream?.close();
+  });
+
+  it('keeps memory flat while a slow client reads a large download, and records the byte count', async () => {
+    const path = '/results/large.arrow';
+    global.gc?.();
+    const before = process.memoryUsage();
+    let peakRss = before.rss;
+    let peakArrayBuffers = before.arrayBuffers;
+    let received = 0;
+    let peakInFlight = 0;
+    const sample = (): void => {
+      const now = process.memoryUsage();
+      peakRss = Math.max(peakRss, now.rss);
+      peakArrayBuffers = Math.max(peakArrayBuffers, now.arrayBuffers);
+      peakInFlight = Math.max(peakInFlight, (sentByPath.get(path) ?? 0) - received);
+    };
+    const sampler = setInterval(sample, 20);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const req = https.request({ host: STORAGE_HOST, path: `${path}?bytes=${DOWNLOAD_BYTES}&sig=abc`, agent, servername: STORAGE_HOST }, (res) => {
+          // The client reads about 48 MiB/s, far slower than the upstream can send over loopback: without
+          // backpressure the proxy would have to hold most of the body.
+          res.on('data', (chunk: Buffer) => {
+            received += chunk.length;
+            res.pause();
+            setTimeout(() => res.resume(), chunk.length / (48 * 1024));
+          });
+          res.on('end', resolve);
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    } finally {
+      clearInterval(sampler);
+    }
+    sample();
+    expect(received).toBe(DOWNLOAD_BYTES);
+    // Kernel socket buffers on two loopback hops hold some megabytes; a buffering proxy would hold ~96 MiB.
+    expect(peakInFlight).toBeLessThan(24 * MiB);
+    expect(peakArrayBuffers - before.arrayBuffers).toBeLessThan(32 * MiB);
+    expect(peakRss - before.rss).toBeLessThan(64 * MiB);
+
+    const call = await proxy.waitForCall((c) => c.path.startsWith(path), 'the download record');
+    expect(call).toMatchObject({ kind: 'cloudfetch', method: 'CloudFetchDownload', state: 'completed', httpStatus: 200, responseBytes: DOWNLOAD_BYTES });
+    expect(call.path).not.toContain('abc');
+  });
+
+  it('records a download the client abandons as failed, and stops the upstream transfer', async () => {
+    const path = '/results/abandoned.arrow';
+    const abandoning = new TunnelAgent({ proxyPort: proxy.port, ca: proxy.caCertPem });
+    try {
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const r = https.request({ host: STORAGE_HOST, path: `${path}?bytes=${64 * MiB}`, agent: abandoning, servername: STORAGE_HOST }, resolve);
+        r.on('error', reject);
+        r.end();
+      });
+      await waitForEvent(res, 'data');
+      res.destroy();
+      abandoning.destroy();
+      const call = await proxy.waitForCall((c) => c.path.startsWith(path), 'the abandoned download');
+      expect(call.state).toBe('failed');
+      expect(call.error).toBe('client closed the connection before the reply was complete');
+      expect(call.responseBytes).toBeLessThan(64 * MiB);
+      await waitFor(() => upstreamClosedEarly.has(path), 'the upstream transfer to stop');
+    } finally {
+      abandoning.destroy();
+    }
+  });
+});
