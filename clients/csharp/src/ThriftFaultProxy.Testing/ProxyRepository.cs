@@ -36,13 +36,21 @@ namespace ThriftFaultProxy.Testing
             }
 
             var start = Path.GetFullPath(startDirectory ?? AppContext.BaseDirectory);
-            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
-            {
-                if (IsProxyRoot(dir.FullName)) return dir.FullName;
-            }
+            var found = FindAbove(start);
+            if (found != null) return found;
             throw new ProxyStartException(
                 $"Could not find the {PackageName} repository: no package.json named {PackageName} in {start} or any folder above it. " +
                 $"Set {RootVariable} to the repository root.");
+        }
+
+        /// <summary>The nearest folder at or above <paramref name="startDirectory"/> that is the repository root, or null.</summary>
+        public static string? FindAbove(string startDirectory)
+        {
+            for (var dir = new DirectoryInfo(Path.GetFullPath(startDirectory)); dir != null; dir = dir.Parent)
+            {
+                if (IsProxyRoot(dir.FullName)) return dir.FullName;
+            }
+            return null;
         }
 
         /// <summary>Whether <paramref name="directory"/> holds a package.json whose name is thrift-fault-proxy.</summary>
