@@ -55,6 +55,14 @@ export function redactUrl(urlOrPath: string): string {
   return `${base}?${query}${fragment}`;
 }
 
+const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+
+/** Runs redactUrl over every absolute URL inside free text (error messages, statements, unknown strings). */
+export function redactUrlsInText(text: string): string {
+  if (!text.includes('://')) return text;
+  return text.replace(URL_IN_TEXT, (url) => redactUrl(url));
+}
+
 function redactQueryPart(part: string): string {
   const eq = part.indexOf('=');
   if (eq < 0) return part;
