@@ -1,6 +1,7 @@
 // Thrift messages for proxy tests, made and read with the official driver's generated TCLIService structs and
 // the npm thrift library: what the proxy sees is what a driver sends, and what a driver would decode.
 import http from 'node:http';
+import Int64 from 'node-int64';
 import * as thrift from 'thrift';
 import * as T from '@databricks/sql/thrift/TCLIService_types';
 
@@ -174,4 +175,30 @@ export function answerThriftCalls(_req: http.IncomingMessage, res: http.ServerRe
   const reply = successReply(header.method, header.seqid, header.protocol);
   res.writeHead(200, { 'content-type': 'application/x-thrift', 'content-length': reply.length });
   res.end(reply);
+}
+
+function operationHandle(): T.TOperationHandle {
+  return new T.TOperationHandle({
+    operationId: new T.THandleIdentifier({ guid: Buffer.alloc(16, 1), secret: Buffer.alloc(16, 2) }),
+    operationType: T.TOperationType.EXECUTE_STATEMENT,
+    hasResultSet: true,
+  });
+}
+
+export function fetchResultsRequest(): ThriftStruct {
+  return struct(new T.TFetchResultsReq({ operationHandle: operationHandle(), orientation: T.TFetchOrientation.FETCH_NEXT, maxRows: new Int64(1000) }));
+}
+
+/** A FetchResults SUCCESS reply carrying one inline Arrow batch of `arrowBytes` bytes (the batch is filler). */
+export function fetchResultsReply(seqid: number, arrowBytes: number): Buffer {
+  const response = new T.TFetchResultsResp({
+    status: new T.TStatus({ statusCode: T.TStatusCode.SUCCESS_STATUS }),
+    hasMoreRows: false,
+    results: new T.TRowSet({
+      startRowOffset: new Int64(0),
+      rows: [],
+      arrowBatches: [new T.TSparkArrowBatch({ batch: Buffer.alloc(arrowBytes, 7), rowCount: new Int64(1) })],
+    }),
+  });
+  return encodeReply('FetchResults', struct(response), seqid);
 }
