@@ -4,9 +4,8 @@
 import Int64 from 'node-int64';
 import * as T from '@databricks/sql/thrift/TCLIService_types';
 import type { FieldValue } from '../../../src/core/model';
-import { REDACTED } from '../../../src/core/redact';
 
-const DRIVER_ENUMS: ReadonlyArray<Readonly<Record<string, unknown>>> = Object.values(T).filter(
+const DRIVER_ENUMS: ReadonlyArray<Readonly<Record<string, unknown>>> = (Object.values(T) as unknown[]).filter(
   (v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v),
 );
 
@@ -27,22 +26,30 @@ function bufferRenderings(b: Buffer): string[] {
 }
 
 /**
- * `secretPaths` lists paths (`$.password`, `$.configuration.some-key`) whose value must be REDACTED instead.
+ * `overrides` gives, by path (`$.password`, `$.configuration.some-key`, `$.results.resultLinks[0].fileLink`),
+ * what we must show instead of the driver's value: REDACTED for secrets, a redacted URL for presigned links.
  */
-export function differencesFromDriver(driver: unknown, ours: FieldValue | undefined, secretPaths: ReadonlySet<string> = new Set(), path = '$'): string[] {
+export function differencesFromDriver(
+  driver: unknown,
+  ours: FieldValue | undefined,
+  overrides: Readonly<Record<string, FieldValue>> = {},
+  path = '$',
+): string[] {
   const show = (v: unknown): string => (v instanceof Int64 ? `Int64(${v.toString()})` : JSON.stringify(v));
   const mismatch = (): string[] => [`${path}: driver has ${show(driver)}, we have ${show(ours)}`];
-  if (secretPaths.has(path)) return ours === REDACTED ? [] : [`${path}: expected ${REDACTED}, we have ${show(ours)}`];
+  if (Object.hasOwn(overrides, path)) {
+    return JSON.stringify(ours) === JSON.stringify(overrides[path]) ? [] : [`${path}: expected ${show(overrides[path])}, we have ${show(ours)}`];
+  }
   if (driver instanceof Int64) return ours === int64Expected(driver) ? [] : mismatch();
   if (Buffer.isBuffer(driver)) return typeof ours === 'string' && bufferRenderings(driver).includes(ours) ? [] : mismatch();
   if (Array.isArray(driver)) {
     if (!Array.isArray(ours) || ours.length !== driver.length) return mismatch();
-    return driver.flatMap((d, i) => differencesFromDriver(d, ours[i], secretPaths, `${path}[${i}]`));
+    return driver.flatMap((d, i) => differencesFromDriver(d, ours[i], overrides, `${path}[${i}]`));
   }
   if (typeof driver === 'object' && driver !== null) {
     if (typeof ours !== 'object' || ours === null || Array.isArray(ours)) return mismatch();
     const present = Object.entries(driver).filter(([, v]) => v !== null && v !== undefined);
-    const diffs = present.flatMap(([k, v]) => differencesFromDriver(v, ours[k], secretPaths, `${path}.${k}`));
+    const diffs = present.flatMap(([k, v]) => differencesFromDriver(v, ours[k], overrides, `${path}.${k}`));
     const extra = Object.keys(ours).filter((k) => !present.some(([name]) => name === k));
     return diffs.concat(extra.map((k) => `${path}.${k}: we have ${show(ours[k])}, the driver has nothing`));
   }

@@ -87,7 +87,8 @@ export function driverReadReply(method: string, replyBytes: Buffer, protocol: Dr
   readAll(replyBytes, (transport) => {
     const input = new (protocolClass(protocol))(transport);
     const header = input.readMessageBegin();
-    const read: DriverReadReply = { name: header.fname, type: header.mtype, seqid: header.rseqid };
+    // npm thrift hands an old-style header's name back as a Buffer; the driver's client never looks at it.
+    const read: DriverReadReply = { name: String(header.fname), type: header.mtype, seqid: header.rseqid };
     client._reqs[header.rseqid] = (err, success) => {
       read.error = err ?? undefined;
       read.success = success;
