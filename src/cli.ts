@@ -36,6 +36,17 @@ async function main(argv: readonly string[]): Promise<number> {
     return usage(error);
   }
 
+  // Listening before anything starts: a signal that came before its listener would kill the process outright.
+  let received: NodeJS.Signals | undefined;
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      received = signal;
+      resolve(signal);
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+
   let app;
   try {
     app = await startThriftFaultProxy(options);
@@ -44,13 +55,13 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
 
-  process.stdout.write(`${JSON.stringify(readyLine(app.info))}\n`);
-  process.stderr.write(startupBanner(app.info));
+  // Stopped while starting: no ready line, since nothing will be there to connect to.
+  if (received === undefined) {
+    process.stdout.write(`${JSON.stringify(readyLine(app.info))}\n`);
+    process.stderr.write(startupBanner(app.info));
+  }
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  const signal = await stopRequested;
   log.info('stopping', { signal });
   // A second signal while stopping means "now".
   process.once('SIGTERM', () => process.exit(1));

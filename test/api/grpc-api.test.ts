@@ -251,7 +251,8 @@ describe('shutdown', () => {
       await watch.until((m) => m.length >= 1);
       const started = Date.now();
       await own.close();
-      expect(Date.now() - started).toBeLessThan(1000);
+      // The open stream must not hold close() up (generous bound: the machine may be loaded).
+      expect(Date.now() - started).toBeLessThan(5000);
       const error = (await watch.closed()) as (Error & { code?: number }) | undefined;
       expect(error?.code).toBe(status.UNAVAILABLE);
     } finally {
