@@ -25,8 +25,10 @@ public sealed class FixtureTests(ProxyWithUpstreamsFixture fixture)
         var caPath = properties["adbc.http_options.tls.trusted_certificate_path"];
         Assert.Equal(proxy.CaCertificatePath, caPath);
         var info = await proxy.Control.GetProxyInfoAsync();
-        Assert.Equal(info.CaCertPem.Trim(), File.ReadAllText(caPath).Replace("\r", string.Empty).Trim());
+        Assert.Equal(Normalize(info.CaCertPem), Normalize(File.ReadAllText(caPath)));
     }
+
+    private static string Normalize(string pem) => pem.Replace("\r", string.Empty).Trim();
 
     [Fact]
     public void The_proxy_address_is_offered_as_uri_web_proxy_and_environment()

@@ -37,7 +37,10 @@ public sealed class ThriftTrafficTests(ProxyWithUpstreamsFixture fixture) : IAsy
         Assert.Equal("POST", call.HttpMethod);
         Assert.Equal(ProxyWithUpstreamsFixture.WarehousePath, call.Path);
         Assert.Equal(200u, call.HttpStatus);
-        Assert.Equal(TcliProtocol.ProtocolV8, (int)call.Request.Fields["client_protocol"].NumberValue);
+        // The proxy names enum values from the TCLIService schema.
+        Assert.Equal("SPARK_CLI_SERVICE_PROTOCOL_V8", call.Request.Fields["client_protocol"].StringValue);
+        Assert.Equal("token", call.Request.Fields["username"].StringValue);
+        Assert.NotEqual(password, call.Request.Fields["password"].StringValue);
         Assert.Equal(0, call.ReplyStatus.StatusCode);
         Assert.DoesNotContain(password, call.ToString());
     }
