@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ControlApi, healthCheck } from '../api/support/control-client';
-import { assertBuilt, CliRun, firstLine, runCli, startCli, withTimeout } from './support/cli-process';
+import { assertBuilt, CliRun, firstLine, runCli, startCli, stderrContaining, withTimeout } from './support/cli-process';
 
 const packageVersion = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
@@ -48,6 +48,7 @@ describe('thrift-fault-proxy', () => {
     const run = start(baseArgs('ca-term'));
     const ready = JSON.parse(await firstLine(run)) as Ready;
     const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    await stderrContaining(run, `control API  ${ready.apiHost}:${ready.apiPort}`);
 
     expect(Object.keys(ready).sort()).toEqual(['apiHost', 'apiPort', 'caCertPath', 'event', 'proxyHost', 'proxyPort', 'version']);
     expect(ready).toMatchObject({ event: 'ready', proxyHost: '127.0.0.1', apiHost: '127.0.0.1', version: packageVersion });
@@ -72,6 +73,7 @@ describe('thrift-fault-proxy', () => {
     const stopMs = Date.now() - t1;
     expect(run.stdout().trimEnd().split('\n')).toHaveLength(1);
     expect(run.stderr()).toContain(`thrift-fault-proxy ${packageVersion}`);
+    expect(run.stderr()).toContain(`CA cert      ${ready.caCertPath}`);
     // Reported, not asserted: the target is < 300 ms on an idle machine (CA already created: see the next test).
     console.info(`cli: ready after ${readyMs.toFixed(0)} ms (first run, creates the CA); stopped ${stopMs} ms after SIGTERM`);
   });

@@ -68,3 +68,23 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message: string)
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Waits until stderr contains `text`. stdout and stderr are separate pipes: the banner the CLI writes to stderr
+ * right after its ready line may reach the parent after that line.
+ */
+export function stderrContaining(run: CliRun, text: string, timeoutMs = 5000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(() => reject(new Error(`stderr did not contain ${JSON.stringify(text)} within ${timeoutMs} ms:\n${run.stderr()}`))), timeoutMs);
+    const check = (): void => {
+      if (run.stderr().includes(text)) done(() => resolve(run.stderr()));
+    };
+    const done = (settle: () => void): void => {
+      clearTimeout(timer);
+      run.child.stderr?.off('data', check);
+      settle();
+    };
+    run.child.stderr?.on('data', check);
+    check();
+  });
+}
