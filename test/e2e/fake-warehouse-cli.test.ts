@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnDriver } from '../../scripts/driver/spawn-driver';
 import { assertBuilt, firstLine, startCli, type CliRun } from '../cli/support/cli-process';
+import { waitFor } from '../helpers/wait-for';
 import { expectedRangeDigest } from './support/expected-rows';
 
 let caDir: string;
@@ -37,7 +38,9 @@ it('prints the warehouse in the ready line and the banner, and serves the driver
     path: expect.stringMatching(/^\/sql\/1\.0\/warehouses\/[A-Za-z0-9_-]+$/),
     token: expect.stringMatching(/^dapi-fake-[0-9a-f]{32}$/),
   });
-  expect(run.stderr()).toContain(`warehouse    https://fake-workspace.cloud.databricks.com:443${ready.warehouse.path}`);
+  const bannerLine = `warehouse    https://fake-workspace.cloud.databricks.com:443${ready.warehouse.path}`;
+  // The banner follows the ready line on stderr.
+  await waitFor(() => run.stderr().includes(bannerLine), 'the warehouse line of the banner');
   // The token is in the machine-readable line only, never in the human-readable output.
   expect(run.stderr()).not.toContain(ready.warehouse.token);
 

@@ -33,6 +33,8 @@ export const CLOUDFETCH_ROWS = 12_000;
 export const CLOUDFETCH_FAKE = { cloudFetchThresholdRows: 5_000, rowsPerCloudFetchFile: 4_000, linksPerFetch: 4 };
 const CLOUDFETCH_QUERY: DriverStep[] = [{ kind: 'query', sql: `SELECT * FROM range(${CLOUDFETCH_ROWS})` }];
 const INLINE_QUERY: DriverStep[] = [{ kind: 'query', sql: 'SELECT * FROM range(100)' }];
+/** Fast retries plus a socket timeout well below the hold scenarios' durations. */
+const SHORT_SOCKET_TIMEOUT: DriverClientOptions = { retryDelayMin: 20, retryDelayMax: 100, retriesTimeout: 20_000, socketTimeout: 700 };
 
 const isDownload = (c: CallRecord) => c.method === CLOUDFETCH_METHOD;
 const firedBy = (name: string) => (c: CallRecord) => c.scenario === name;
@@ -137,15 +139,21 @@ export const CLOUDFETCH_CASES: readonly ScenarioCase[] = [
   ),
   {
     scenario: 'cloudfetch_timeout',
-    outcome: 'waits out a held download (no client-side timeout shorter than the hold) and returns every row',
-    enable: { durationMs: 1_500 },
+    outcome: 'waits out a held download even with a socketTimeout shorter than the hold, and returns every row',
+    enable: { durationMs: 2_500 },
+    client: { ...SHORT_SOCKET_TIMEOUT },
     steps: CLOUDFETCH_QUERY,
+    finding:
+      'socketTimeout does not bound CloudFetch downloads: with socketTimeout 700 ms a download held 2.5 s is waited out, ' +
+      'neither timed out nor retried (Thrift calls do time out, see network_timeout_open_session).',
     async check(run) {
       const held = await run.streamed(firedBy('cloudfetch_timeout'));
       expect(held).toMatchObject({ httpStatus: 200, state: 'completed' });
-      expect(held.durationMs).toBeGreaterThanOrEqual(1_400);
+      expect(held.durationMs).toBeGreaterThanOrEqual(2_400);
       injectedOnce(run, 'cloudfetch_timeout');
       expectAllRows(run, CLOUDFETCH_ROWS);
+      // One GET per file: the held one was not abandoned and retried.
+      expect(run.completed().filter((c) => isDownload(c) && c.path === held.path)).toHaveLength(1);
       expect(run.completed().filter(isDownload)).toHaveLength(3);
     },
   },
@@ -208,14 +216,19 @@ export const THRIFT_CASES: readonly ScenarioCase[] = [
   openSessionHttpError('expired_credentials', 401, 'A 401 on OpenSession is final for a token (PAT) connection: the driver does not retry or re-authenticate.'),
   {
     scenario: 'network_timeout_open_session',
-    outcome: 'waits out a held OpenSession (no connect timeout shorter than the hold) and runs the query',
-    enable: { durationMs: 1_000 },
+    outcome: 'gives up on a held OpenSession after its socketTimeout ("Request timed out"), without retrying',
+    enable: { durationMs: 2_500 },
+    client: { ...SHORT_SOCKET_TIMEOUT },
     steps: INLINE_QUERY,
     async check(run) {
       const held = await run.streamed(firedBy('network_timeout_open_session'));
-      expect(held).toMatchObject({ method: 'OpenSession', httpStatus: 200 });
-      expect(held.durationMs).toBeGreaterThanOrEqual(900);
-      expectAllRows(run, 100);
+      // The proxy records the call as failed when the driver hangs up, long before the hold would have ended.
+      expect(held).toMatchObject({ method: 'OpenSession', state: 'failed' });
+      expect(held.durationMs).toBeLessThan(2_400);
+      expect(run.report.failedAt).toBe('openSession');
+      expect(run.report.error).toMatchObject({ name: 'TApplicationException', message: 'Request timed out' });
+      expect(run.completed().filter((c) => c.method === 'OpenSession')).toHaveLength(1);
+      expect(run.env.fake.stats().openSessions).toBe(0);
     },
   },
   {
