@@ -42,7 +42,6 @@ export function createScenarioControlService(
 ): ScenarioControlServer {
   const watchCalls = (call: WatchStream): void => {
     const request: WatchCallsRequest = call.request;
-    let stop: StopWatch | undefined;
     try {
       const watch = control.watchCalls({
         filter: callFilterFromProto(request.filter, 'filter', request.methods),
@@ -52,10 +51,14 @@ export function createScenarioControlService(
             : safeNumberFromProto(request.replayFromSequence, 'replay_from_sequence'),
         bufferSize: request.bufferSize,
       });
+      let finished = false;
+      let stop: StopWatch | undefined;
       stop = pumpWatch(call, watch, () => {
+        finished = true;
         if (stop) activeWatches.delete(stop);
       });
-      activeWatches.add(stop);
+      // A stream can end inside pumpWatch already (a watch the journal had ended); nothing to stop then.
+      if (!finished) activeWatches.add(stop);
     } catch (error) {
       call.emit('error', toGrpcStatus(error, 'WatchCalls', logError));
     }
