@@ -82,3 +82,24 @@ it('refuses a wrong token: the driver fails to open a session on HTTP 401', asyn
   expect(report.failedAt).toBe('openSession');
   expect(report.error!.message).toMatch(/401/);
 });
+
+it('is refused by the driver itself when a CloudFetch link has already expired: no download is attempted', async () => {
+  const expiring = await startFakeWarehouse({ directLinks: true, cloudFetchThresholdRows: 10, rowsPerCloudFetchFile: 10, linkLifetimeMs: 1 });
+  try {
+    const { report } = await spawnDriver(
+      {
+        connection: { host: expiring.direct.warehouseHost, port: expiring.direct.warehousePort, path: expiring.info.path, token: expiring.info.token },
+        client: { retryDelayMin: 10, retryDelayMax: 50 },
+        steps: [{ kind: 'query', sql: 'SELECT * FROM range(30)' }],
+      },
+      { caCertPem: expiring.caCertPem },
+    );
+    expect(report.failedAt).toBe('step 0');
+    expect(report.error!.message).toBe('CloudFetch link has expired');
+    expect(expiring.stats().downloads).toEqual({ served: 0, rejected: 0, aborted: 0 });
+    // Nor does it ask the warehouse for fresh links: the only fetch was the direct result of ExecuteStatement.
+    expect(expiring.stats().thriftCalls.FetchResults ?? 0).toBe(0);
+  } finally {
+    await expiring.close();
+  }
+});
