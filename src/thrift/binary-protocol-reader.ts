@@ -153,7 +153,7 @@ export class BinaryProtocolReader {
         const size = this.count([keyType, valueType]);
         const entries: ThriftMapEntry[] = [];
         let i = 0;
-        for (; i < size && this.budget.take(entries.length); i++) {
+        for (; i < size && this.budget.take(entries.length, 2); i++) {
           const key = this.readValue(keyType, depth + 1);
           entries.push({ key, value: this.readValue(valueType, depth + 1) });
         }
@@ -176,9 +176,11 @@ export class BinaryProtocolReader {
       return;
     }
     switch (type) {
-      case TType.STRING:
-        this.pos += this.length();
+      case TType.STRING: {
+        const length = this.length();
+        this.pos += length;
         return;
+      }
       case TType.STRUCT: {
         this.budget.checkDepth(depth + 1, this.pos);
         for (;;) {

@@ -164,7 +164,7 @@ export class CompactProtocolReader {
         const { keyType, valueType, size } = this.mapHeader();
         const entries: ThriftMapEntry[] = [];
         let i = 0;
-        for (; i < size && this.budget.take(entries.length); i++) {
+        for (; i < size && this.budget.take(entries.length, 2); i++) {
           const key = this.readValue(keyType, depth + 1);
           entries.push({ key, value: this.readValue(valueType, depth + 1) });
         }

@@ -23,10 +23,13 @@ export class NodeBudget {
     this.left = limits.maxNodes;
   }
 
-  /** Whether one more element of a container that already keeps `kept` may be materialized; takes it if so. */
-  take(kept: number): boolean {
-    if (kept >= this.limits.maxElementsPerContainer || this.left <= 0) return false;
-    this.left--;
+  /**
+   * Whether one more element of a container that already keeps `kept` may be materialized, costing `nodes`
+   * (2 for a map entry: key and value); takes them if so.
+   */
+  take(kept: number, nodes = 1): boolean {
+    if (kept >= this.limits.maxElementsPerContainer || this.left < nodes) return false;
+    this.left -= nodes;
     return true;
   }
 
