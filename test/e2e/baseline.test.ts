@@ -1,6 +1,8 @@
 // The official driver through the proxy against the fake, with no scenario enabled: results must be exactly what
 // the warehouse computed, and the proxy must have recorded every Thrift call and CloudFetch download.
+import { CallKind, CallState, WatchEventType, type WatchCallsResponse } from '../../gen/thriftproxy/v1/scenario_control';
 import { CLOUDFETCH_METHOD } from '../../src/core/model';
+import { ControlApi, StreamRecorder } from '../api/support/control-client';
 import { startE2eEnv, type E2eEnv } from './support/e2e-env';
 import { expectedRangeDigest } from './support/expected-rows';
 
@@ -54,7 +56,8 @@ it('returns a CloudFetch result spread over several files exactly, each download
     expect(d.method).toBe(CLOUDFETCH_METHOD);
     expect(d.httpStatus).toBe(200);
     expect(d.host).toBe(env.fake.hostMappings[1]!.name);
-    expect(d.path).not.toMatch(/sig=(?!REDACTED|%5BREDACTED|\[REDACTED)/i);
+    // The signature is redacted, the rest of the presigned URL kept.
+    expect(d.path).toMatch(/^\/dbsql-results\/[0-9a-f-]{36}\/part-\d+-\d+\.arrow\?sv=[^&]+&se=[^&]+&sr=b&sp=r&sig=\[REDACTED\]$/);
   }
   expect(env.fake.stats().downloads.rejected).toBe(0);
 });
@@ -69,4 +72,36 @@ it('runs metadata calls through the proxy', async () => {
   expect(report.steps[1]!.rowCount).toBe(2);
   expect(env.app.control.countCalls({ method: 'GetSchemas' })).toBe(1);
   expect(env.app.control.countCalls({ method: 'GetTables' })).toBe(1);
+});
+
+it('streams a scenario over gRPC WatchCalls: the injected CloudFetch 503, then the retry that succeeded', async () => {
+  const api = new ControlApi(`${env.app.info.apiHost}:${env.app.info.apiPort}`);
+  const events = new StreamRecorder<WatchCallsResponse>(api.watchCalls({}));
+  try {
+    await events.until((m) => m.some((e) => e.type === WatchEventType.WATCH_EVENT_TYPE_LIVE));
+    await api.enableScenario({ name: 'cloudfetch_503' });
+    const { report } = await env.runDriver([{ kind: 'query', sql: 'SELECT * FROM range(12000)' }]);
+    expect(report.error).toBeUndefined();
+    expect(report.steps[0]!.rowsDigest).toBe(expectedRangeDigest(12000));
+
+    const completedDownloads = (m: WatchCallsResponse[]) =>
+      m.filter((e) => e.type === WatchEventType.WATCH_EVENT_TYPE_CALL_COMPLETED && e.call?.kind === CallKind.CALL_KIND_CLOUD_FETCH).map((e) => e.call!);
+    // 12000 rows in files of 4000: three files, one of them downloaded twice.
+    const downloads = completedDownloads(await events.until((m) => completedDownloads(m).length >= 4, 10_000));
+    const injected = downloads.filter((c) => c.scenario === 'cloudfetch_503');
+    expect(injected).toHaveLength(1);
+    expect(injected[0]).toMatchObject({ httpStatus: 503, state: CallState.CALL_STATE_COMPLETED });
+    const sameFile = downloads.filter((c) => c.path === injected[0]!.path);
+    expect(sameFile.map((c) => [c.scenario, c.httpStatus])).toEqual([
+      ['cloudfetch_503', 503],
+      ['', 200],
+    ]);
+    // Every completed call was announced first, with the same sequence number.
+    const started = new Set(events.messages.filter((e) => e.type === WatchEventType.WATCH_EVENT_TYPE_CALL_STARTED).map((e) => e.call!.sequence));
+    for (const call of downloads) expect(started.has(call.sequence)).toBe(true);
+    expect((await api.getScenario('cloudfetch_503')).scenario).toMatchObject({ enabled: false, firedCount: 1n });
+  } finally {
+    events.stream.cancel();
+    api.close();
+  }
 });
