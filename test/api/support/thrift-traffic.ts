@@ -69,14 +69,33 @@ export interface ThriftResponse {
   body: Buffer;
 }
 
+/** `OpenSession_args { 1: TOpenSessionReq { 3: password } }`: a call that carries a secret. */
+export function openSessionWithPassword(password: string, seqid: number): Buffer {
+  const secret = Buffer.from(password);
+  return Buffer.concat([
+    header(1, 'OpenSession', seqid),
+    Buffer.from([0x0c, 0x00, 0x01, 0x0b, 0x00, 0x03]),
+    u32(secret.length),
+    secret,
+    Buffer.from([0x00, 0x00]),
+  ]);
+}
+
+export interface CallOptions {
+  /** The whole Thrift message; default: an empty `<Method>_args` CALL. */
+  body?: Buffer;
+  headers?: http.OutgoingHttpHeaders;
+}
+
 /** POSTs one Thrift CALL to the upstream through the proxy and returns what the client got. */
 export function callThroughProxy(
   proxy: { host: string; port: number },
   upstreamPort: number,
   method: string,
   seqid = 1,
+  options: CallOptions = {},
 ): Promise<ThriftResponse> {
-  const body = thriftCall(method, seqid);
+  const body = options.body ?? thriftCall(method, seqid);
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -84,7 +103,12 @@ export function callThroughProxy(
         port: proxy.port,
         method: 'POST',
         path: `http://127.0.0.1:${upstreamPort}${WAREHOUSE_PATH}`,
-        headers: { host: `127.0.0.1:${upstreamPort}`, 'content-type': 'application/x-thrift', 'content-length': body.length },
+        headers: {
+          host: `127.0.0.1:${upstreamPort}`,
+          'content-type': 'application/x-thrift',
+          'content-length': body.length,
+          ...options.headers,
+        },
         agent: false,
       },
       (res) => {
