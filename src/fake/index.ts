@@ -69,7 +69,7 @@ export async function startFakeWarehouse(opts: FakeWarehouseOptions = {}): Promi
     registry,
     files,
     signer,
-    linkOrigin: () => (o.directLinks ? storageOrigin : `https://${o.storageHostName}`),
+    linkOrigin: o.directLinks ? storageOrigin : `https://${o.storageHostName}`,
     sleep,
   });
   const warehouse = createServer(tls, warehouseRequestHandler({ warehouseId: o.warehouseId, token: o.token, service, counters: warehouseCounters }));

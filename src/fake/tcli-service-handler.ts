@@ -61,8 +61,8 @@ export interface ServiceDependencies {
   registry: SessionRegistry;
   files: ResultFiles;
   signer: UrlSigner;
-  /** Origin CloudFetch links point at. */
-  linkOrigin: () => string;
+  /** Origin CloudFetch links point at, e.g. https://fakeaccount.blob.core.windows.net */
+  linkOrigin: string;
   /** Waits, but gives up early when the warehouse is closing. */
   sleep: (ms: number) => Promise<void>;
 }
@@ -268,7 +268,7 @@ export class FakeTcliService {
         rowsPerCloudFetchFile: o.rowsPerCloudFetchFile,
         linksPerFetch: o.linksPerFetch,
         linkLifetimeMs: o.linkLifetimeMs,
-        linkOrigin: this.deps.linkOrigin(),
+        linkOrigin: this.deps.linkOrigin,
       };
       const format = useCloudFetch ? 'cloudfetch' : 'inline_arrow';
       opOutcome = { delivery: new ResultDelivery(handle.id, outcome.result, format, settings, this.deps.files, this.deps.signer) };
