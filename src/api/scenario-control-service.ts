@@ -53,10 +53,15 @@ export function createScenarioControlService(
       });
       let finished = false;
       let stop: StopWatch | undefined;
-      stop = pumpWatch(call, watch, () => {
-        finished = true;
-        if (stop) activeWatches.delete(stop);
-      });
+      stop = pumpWatch(
+        call,
+        watch,
+        () => {
+          finished = true;
+          if (stop) activeWatches.delete(stop);
+        },
+        logError,
+      );
       // A stream can end inside pumpWatch already (a watch the journal had ended); nothing to stop then.
       if (!finished) activeWatches.add(stop);
     } catch (error) {

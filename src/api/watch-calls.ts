@@ -3,6 +3,7 @@
 import { Metadata, ServerWritableStream, status } from '@grpc/grpc-js';
 import { WatchCallsRequest, WatchCallsResponse } from '../../gen/thriftproxy/v1/scenario_control';
 import { WatchItem } from '../core/model';
+import { ApiErrorLog, toGrpcStatus } from './grpc-status';
 import { watchItemToProto } from './translate';
 
 /** The part of a CallWatch this module uses (src/journal owns the real one). */
@@ -18,7 +19,7 @@ export type WatchStream = ServerWritableStream<WatchCallsRequest, WatchCallsResp
 /** Ends a stream from the server side (shutdown). */
 export type StopWatch = () => void;
 
-export function pumpWatch(call: WatchStream, watch: WatchQueue, onFinished: () => void): StopWatch {
+export function pumpWatch(call: WatchStream, watch: WatchQueue, onFinished: () => void, logError: ApiErrorLog): StopWatch {
   let finished = false;
   let waitingForDrain = false;
 
@@ -30,6 +31,17 @@ export function pumpWatch(call: WatchStream, watch: WatchQueue, onFinished: () =
   };
 
   const pump = (): void => {
+    try {
+      sendQueued();
+    } catch (error) {
+      // A bug must end this stream, not the process (pump runs from the journal's notification).
+      if (finished) return;
+      finish();
+      call.emit('error', toGrpcStatus(error, 'WatchCalls', logError));
+    }
+  };
+
+  const sendQueued = (): void => {
     if (finished || waitingForDrain) return;
     for (let item = watch.shift(); item !== undefined; item = watch.shift()) {
       if (!call.write(watchItemToProto(item))) {

@@ -3,69 +3,15 @@
 // calls are recorded straight into the journal (no proxy needed to make thousands of them quickly).
 import { status } from '@grpc/grpc-js';
 import { WatchCallsResponse, WatchEventType } from '../../gen/thriftproxy/v1/scenario_control';
-import { ApiServer, startApiServer } from '../../src/api/grpc-server';
-import { ProxyControl } from '../../src/core/control';
-import { ProxyInfo } from '../../src/core/model';
 import { CallJournal } from '../../src/journal/call-journal';
-import { SCENARIO_CATALOG } from '../../src/scenarios/catalog';
-import { ScenarioEngine } from '../../src/scenarios/engine';
-import { ControlApi, StreamRecorder } from './support/control-client';
-
-const INFO: ProxyInfo = {
-  proxyHost: '127.0.0.1',
-  proxyPort: 1,
-  apiHost: '127.0.0.1',
-  apiPort: 0,
-  caCertPem: '',
-  caCertPath: '',
-  version: 'test',
-  callHistoryCapacity: 100_000,
-};
-
-interface Stack {
-  journal: CallJournal;
-  server: ApiServer;
-  api: ControlApi;
-  internalErrors: unknown[];
-  close(): Promise<void>;
-}
-
-async function startStack(): Promise<Stack> {
-  const journal = new CallJournal({ capacity: INFO.callHistoryCapacity });
-  const control = new ProxyControl({ engine: new ScenarioEngine(SCENARIO_CATALOG), journal, info: () => INFO });
-  const internalErrors: unknown[] = [];
-  const server = await startApiServer({ host: '127.0.0.1', port: 0, control, logError: (_rpc, error) => internalErrors.push(error) });
-  const api = new ControlApi(`127.0.0.1:${server.port}`);
-  return {
-    journal,
-    server,
-    api,
-    internalErrors,
-    close: async () => {
-      api.close();
-      await server.close();
-    },
-  };
-}
+import { StreamRecorder } from './support/control-client';
+import { recordCall, startControlStack } from './support/control-stack';
 
 // A decoded request body of ~1 KB, so that the transport's buffers fill after a few thousand events.
 const BIG_REQUEST = { statement: 'SELECT '.padEnd(1024, 'x') };
 
 function record(journal: CallJournal, count: number): void {
-  for (let i = 0; i < count; i++) {
-    const call = journal.begin({
-      kind: 'thrift',
-      method: 'ExecuteStatement',
-      decoded: true,
-      request: BIG_REQUEST,
-      host: 'example.cloud.databricks.com',
-      path: '/sql/1.0/warehouses/x',
-      httpMethod: 'POST',
-      requestBytes: 1024,
-      responseBytes: 0,
-    });
-    journal.finish(call, { state: 'completed', httpStatus: 200, responseBytes: 10 });
-  }
+  for (let i = 0; i < count; i++) recordCall(journal, BIG_REQUEST);
 }
 
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -74,7 +20,7 @@ const lost = (messages: WatchCallsResponse[]): number =>
 const accounted = (messages: WatchCallsResponse[]): number => messages.filter((m) => m.call !== undefined).length + lost(messages);
 
 it('reports dropped events to a subscriber that fell behind, then keeps streaming in order', async () => {
-  const { journal, api, internalErrors, close } = await startStack();
+  const { journal, api, internalErrors, close } = await startControlStack();
   const watch = new StreamRecorder(api.watchCalls({ bufferSize: 16 }));
   try {
     await watch.until((m) => m.length >= 1);
@@ -111,7 +57,7 @@ it('reports dropped events to a subscriber that fell behind, then keeps streamin
 });
 
 it('detaches the journal subscription when the client cancels', async () => {
-  const { journal, api, close } = await startStack();
+  const { journal, api, close } = await startControlStack();
   try {
     const watch = new StreamRecorder(api.watchCalls({}));
     await watch.until((m) => m.length >= 1);
@@ -129,7 +75,7 @@ it('detaches the journal subscription when the client cancels', async () => {
 });
 
 it('answers INVALID_ARGUMENT for a buffer size out of range, saying the range', async () => {
-  const { api, close } = await startStack();
+  const { api, close } = await startControlStack();
   try {
     const watch = new StreamRecorder(api.watchCalls({ bufferSize: 3 }));
     const error = (await watch.closed()) as (Error & { code?: number; details?: string }) | undefined;
