@@ -1,9 +1,11 @@
 // The fake warehouse spoken to directly in Thrift (the driver's generated client over the npm thrift library's
 // HTTPS connection) and its storage over plain HTTPS: handle life cycle, execution modes, paging, CloudFetch
 // links and their signatures, metadata calls, authentication.
+import https from 'node:https';
 import Int64 from 'node-int64';
 import { tableFromIPC } from 'apache-arrow';
 import { expectedRangeRow, startFakeWarehouse, type RunningFakeWarehouse } from '../../src/fake';
+import { waitFor } from '../helpers/wait-for';
 import { httpsRequest, inlineTable, T, tcliClient, type TcliTestClient } from './support/tcli-client';
 
 const V8 = T.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V8;
@@ -248,6 +250,42 @@ describe('CloudFetch', () => {
     } finally {
       shortClient.close();
       await shortLived.close();
+    }
+  });
+  it('streams a large file: the client gets the headers and first bytes long before the end, and may hang up', async () => {
+    const big = await startFakeWarehouse({ directLinks: true, cloudFetchThresholdRows: 1, rowsPerCloudFetchFile: 100_000 });
+    const bigClient = tcliClient(big);
+    try {
+      const session = await bigClient.call('OpenSession', new T.TOpenSessionReq({ client_protocol_i64: new Int64(V8) }));
+      const exec = await bigClient.call(
+        'ExecuteStatement',
+        new T.TExecuteStatementReq({ sessionHandle: session.sessionHandle!, statement: 'SELECT * FROM range(100000)', runAsync: true, canDownloadResult: true }),
+      );
+      const page = await bigClient.call('FetchResults', new T.TFetchResultsReq({ operationHandle: exec.operationHandle!, maxRows: new Int64(10), orientation: T.TFetchOrientation.FETCH_FIRST }));
+      const link = page.results!.resultLinks![0]!;
+      const size = link.bytesNum.toNumber();
+      expect(size).toBeGreaterThan(2 * 1024 * 1024);
+      const received = await new Promise<number>((resolve, reject) => {
+        const req = https.get(link.fileLink, { ca: big.caCertPem, agent: false }, (res) => {
+          expect(res.statusCode).toBe(200);
+          expect(Number(res.headers['content-length'])).toBe(size);
+          res.once('data', (chunk: Buffer) => {
+            req.destroy();
+            resolve(chunk.length);
+          });
+        });
+        req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+      });
+      expect(received).toBeLessThan(size);
+      await waitFor(() => big.stats().downloads.aborted === 1, 'the storage to notice the hang-up');
+      expect(big.stats().downloads.served).toBe(0);
+      // Still serving: the next download of the same link completes.
+      const again = await httpsRequest(link.fileLink, big.caCertPem);
+      expect(again.body.length).toBe(size);
+      expect(big.stats().downloads.served).toBe(1);
+    } finally {
+      bigClient.close();
+      await big.close();
     }
   });
 });
