@@ -5,10 +5,11 @@
 // Presentation: enums as their symbolic name ("ERROR_STATUS"), or the number when the value is not in the
 // enum; i64 as a number when safe, else a decimal string; THandleIdentifier.guid as a UUID; other binary as
 // lower-case hex when <= maxHexBytes, else "<binary N bytes>"; a non-finite double as its string; a string
-// longer than maxStringChars cut with "...<N more chars>"; a list longer than maxListItems cut, with a last
-// element "<N more elements omitted>"; maps as objects keyed by the key's text. Fields the schema does not know
-// are keyed by their numeric id ("1281"); a value whose wire type disagrees with the schema is shown as if
-// there were no schema (text when it is printable UTF-8, else binary).
+// longer than maxStringChars cut with "...<cut, N bytes in all>", and all strings together share
+// maxTotalChars; a list longer than maxListItems cut, with a last element "<N more elements omitted>"; maps
+// as objects keyed by the key's text. Fields the schema does not know are keyed by their numeric id ("1281");
+// a value whose wire type disagrees with the schema is shown as if there were no schema (text when it is
+// printable UTF-8, else binary).
 import { isUtf8 } from 'node:buffer';
 import type { FieldValue, NamedFields } from '../core/model';
 import { REDACTED, redactUrl, redactUrlsInText } from '../core/redact';
@@ -22,6 +23,8 @@ export interface RenderLimits {
   maxListItems: number;
   /** Characters shown per string. */
   maxStringChars: number;
+  /** Characters shown across all strings of the output; later strings are cut to what is left. */
+  maxTotalChars: number;
   /** Values shown in the whole output; later ones become OMITTED. */
   maxValues: number;
   /** Binary values up to this many bytes are shown as hex. */
@@ -31,6 +34,7 @@ export interface RenderLimits {
 export const DEFAULT_RENDER_LIMITS: Readonly<RenderLimits> = {
   maxListItems: 100,
   maxStringChars: 2048,
+  maxTotalChars: 256 * 1024,
   maxValues: 5000,
   maxHexBytes: 32,
 };
@@ -63,12 +67,14 @@ const WIRE_TYPE_OF: Readonly<Record<TypeRef['kind'], number>> = {
 
 export class FieldRenderer {
   private valuesLeft: number;
+  private charsLeft: number;
 
   constructor(
     private readonly schema: ThriftSchema,
     private readonly limits: RenderLimits = DEFAULT_RENDER_LIMITS,
   ) {
     this.valuesLeft = limits.maxValues;
+    this.charsLeft = limits.maxTotalChars;
   }
 
   /** A struct with field names from `structName` (or ids only when the schema has no such struct). */
@@ -89,7 +95,7 @@ export class FieldRenderer {
   private field(node: ThriftValue, declared: TypeRef | undefined, policy: FieldPolicy | undefined): FieldValue {
     if (policy === 'secret') return REDACTED;
     if (policy === 'uuid' && node.type === TType.STRING && node.bytes.length === 16) return this.spend(formatUuid(node.bytes, 0));
-    if (policy === 'url' && node.type === TType.STRING) return this.spend(this.truncate(redactUrl(this.text(node))));
+    if (policy === 'url' && node.type === TType.STRING) return this.spend(this.shown(redactUrl(this.text(node)), node.bytes.length));
     return this.value(node, declared);
   }
 
@@ -122,7 +128,7 @@ export class FieldRenderer {
 
   private bytes(node: ThriftBytes, kind: TypeRef['kind'] | undefined): string {
     if (kind === 'string' || (kind === undefined && looksLikeText(node.bytes))) {
-      return this.truncate(redactUrlsInText(this.text(node)));
+      return this.shown(redactUrlsInText(this.text(node)), node.bytes.length);
     }
     return summarizeBinary(node.bytes, this.limits.maxHexBytes);
   }
@@ -153,9 +159,11 @@ export class FieldRenderer {
     return node.bytes.toString('utf8', 0, Math.min(node.bytes.length, limit));
   }
 
-  private truncate(text: string): string {
-    const max = this.limits.maxStringChars;
-    return text.length <= max ? text : `${text.slice(0, max)}...<${text.length - max} more chars>`;
+  /** The text cut to the per-string and whole-output character limits; a cut says how long the value was. */
+  private shown(text: string, byteLength: number): string {
+    const max = Math.max(0, Math.min(this.limits.maxStringChars, this.charsLeft));
+    this.charsLeft -= Math.min(text.length, max);
+    return text.length <= max ? text : `${text.slice(0, max)}...<cut, ${byteLength} bytes in all>`;
   }
 
   private spend(v: string): string {

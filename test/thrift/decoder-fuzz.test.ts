@@ -1,0 +1,152 @@
+// Hostile input: random bytes and mutated real messages (bit flips, truncation, inserted bytes, huge lengths)
+// must never make the decoder or the naming throw, hang, or build large outputs.
+import fc from 'fast-check';
+import * as thrift from 'thrift';
+import { decodeThriftMessage, DEFAULT_DECODE_LIMITS, TType, type ThriftValue } from '../../src/thrift/decoder';
+import { nameCall, nameReply } from '../../src/thrift/naming';
+import { encodeThriftErrorReply } from '../../src/thrift/error-reply';
+import { driverCall, driverReply } from './support/driver-wire';
+import { sampleRequests } from './support/sample-requests';
+import { executeStatementError, fetchResultsCloudFetch, fetchResultsColumns, openSessionSuccess, resultSetMetadata } from './support/sample-replies';
+import { encodeWithNpmThrift, structArb } from './support/thrift-values';
+
+const MAX_MS_PER_INPUT = 100;
+const MAX_NAMED_JSON_CHARS = 1_000_000;
+
+function countNodes(node: ThriftValue): number {
+  switch (node.type) {
+    case TType.STRUCT:
+      return 1 + node.fields.reduce((n, f) => n + countNodes(f.value), 0);
+    case TType.LIST:
+    case TType.SET:
+      return 1 + node.elements.reduce((n, e) => n + countNodes(e), 0);
+    case TType.MAP:
+      return 1 + node.entries.reduce((n, e) => n + countNodes(e.key) + countNodes(e.value), 0);
+    default:
+      return 1;
+  }
+}
+
+/** Decodes and names `bytes`, checking the invariants every input must keep. */
+function checkSurvives(bytes: Buffer): void {
+  const started = process.hrtime.bigint();
+  const result = decodeThriftMessage(bytes);
+  if (result.ok) {
+    const m = result.message;
+    expect(m.byteLength + m.trailingBytes).toBe(bytes.length);
+    expect(countNodes(m.body)).toBeLessThanOrEqual(DEFAULT_DECODE_LIMITS.maxNodes + 1);
+    const named = JSON.stringify([nameCall(m), nameReply(m)]);
+    expect(named.length).toBeLessThan(MAX_NAMED_JSON_CHARS);
+  } else {
+    expect(typeof result.error).toBe('string');
+    expect(result.error.length).toBeGreaterThan(0);
+  }
+  expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(MAX_MS_PER_INPUT);
+}
+
+function validMessages(): Buffer[] {
+  const requests = sampleRequests();
+  const out: Buffer[] = [];
+  for (const [method, req] of Object.entries(requests)) {
+    out.push(driverCall(method, req, 3, 'binary'), driverCall(method, req, 3, 'compact'));
+  }
+  const replies: Array<[string, object]> = [
+    ['OpenSession', openSessionSuccess()],
+    ['ExecuteStatement', executeStatementError()],
+    ['GetResultSetMetadata', resultSetMetadata()],
+    ['FetchResults', fetchResultsCloudFetch()],
+    ['FetchResults', fetchResultsColumns(300)],
+  ];
+  for (const [method, resp] of replies) {
+    out.push(driverReply(method, driverCall(method, requests[method], 5), resp));
+    out.push(driverReply(method, driverCall(method, requests[method], 5, 'compact'), resp, 'compact'));
+  }
+  out.push(encodeThriftErrorReply({ method: 'GetTables', seqid: 1, protocol: 'binary', strictHeader: false, statusCode: 3, message: 'x' }));
+  return out;
+}
+
+type Mutation =
+  | { kind: 'flip'; at: number; mask: number }
+  | { kind: 'truncate'; at: number }
+  | { kind: 'insert'; at: number; bytes: Uint8Array }
+  | { kind: 'overwrite'; at: number; bytes: readonly number[] };
+
+/** Values that, read as a length or count, claim far more than any body holds (binary i32s, compact varints). */
+const HUGE: ReadonlyArray<readonly number[]> = [
+  [0x7f, 0xff, 0xff, 0xff],
+  [0xff, 0xff, 0xff, 0xff],
+  [0x80, 0x00, 0x00, 0x00],
+  [0x00, 0xff, 0xff, 0xff],
+  [0xff, 0xff, 0xff, 0xff, 0x07],
+  [0xfd, 0xff, 0xff, 0xff, 0x0f],
+];
+
+const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) }),
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+  fc.record({ kind: fc.constant('overwrite' as const), at: fc.nat(), bytes: fc.constantFrom(...HUGE) }),
+);
+
+function mutate(original: Buffer, mutations: readonly Mutation[]): Buffer {
+  let b = Buffer.from(original);
+  for (const m of mutations) {
+    const at = b.length === 0 ? 0 : m.at % b.length;
+    switch (m.kind) {
+      case 'flip':
+        if (b.length > 0) b[at] ^= m.mask;
+        break;
+      case 'truncate':
+        b = b.subarray(0, at);
+        break;
+      case 'insert':
+        b = Buffer.concat([b.subarray(0, at), Buffer.from(m.bytes), b.subarray(at)]);
+        break;
+      case 'overwrite':
+        for (let i = 0; i < m.bytes.length && at + i < b.length; i++) b[at + i] = m.bytes[i];
+        break;
+    }
+  }
+  return b;
+}
+
+describe('decoder under hostile input (properties)', () => {
+  const messages = validMessages();
+
+  it('survives random bytes', () => {
+    const prefixes = [[], [0x80, 0x01, 0x00, 0x01], [0x80, 0x01, 0x00, 0x02], [0x82, 0x21], [0x82, 0x41], [0, 0, 0, 4, 0x45, 0x78, 0x65, 0x63, 1]];
+    fc.assert(
+      fc.property(fc.constantFrom(...prefixes), fc.uint8Array({ maxLength: 600 }), (prefix, body) => {
+        checkSurvives(Buffer.concat([Buffer.from(prefix), Buffer.from(body)]));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('survives mutated driver calls and replies', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...messages), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (message, mutations) => {
+        checkSurvives(mutate(message, mutations));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('survives mutated random structs in every protocol', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('binary' as const, 'binary-old-header' as const, 'compact' as const),
+        structArb(3),
+        fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
+        (protocol, body, mutations) => {
+          checkSurvives(mutate(encodeWithNpmThrift(protocol, 'FetchResults', thrift.Thrift.MessageType.REPLY, 9, body), mutations));
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('still decodes every unmutated sample (the mutations start from valid messages)', () => {
+    for (const m of messages) expect(decodeThriftMessage(m).ok).toBe(true);
+  });
+});
