@@ -4,3 +4,5 @@ export const DEFAULT_LISTEN_PORT = 18080;
 export const DEFAULT_API_HOST = '127.0.0.1';
 export const DEFAULT_API_PORT = 18081;
 export const DEFAULT_HISTORY_SIZE = 1000;
+/** Upper bound the command line accepts for --history-size (each call keeps its decoded request and reply). */
+export const MAX_HISTORY_SIZE = 1_000_000;

@@ -6,6 +6,7 @@ import {
   DEFAULT_HISTORY_SIZE,
   DEFAULT_LISTEN_HOST,
   DEFAULT_LISTEN_PORT,
+  MAX_HISTORY_SIZE,
 } from '../app-defaults';
 
 export const DEFAULT_CA_DIR = '~/.thrift-fault-proxy/ca';
@@ -34,7 +35,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'map-host',
     value: 'NAME=HOST:PORT',
     repeatable: true,
-    description: 'Send traffic for host NAME to HOST:PORT instead (TLS still verified for NAME).',
+    description: 'Send traffic for host NAME (or *.suffix) to HOST:PORT instead; TLS is still verified for NAME.',
   },
   {
     name: 'upstream-ca',
@@ -52,7 +53,7 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     name: 'history-size',
     value: 'N',
-    description: `Recorded calls kept; the oldest are dropped first (default ${DEFAULT_HISTORY_SIZE}).`,
+    description: `Recorded calls kept, 1 to ${MAX_HISTORY_SIZE}; the oldest are dropped first (default ${DEFAULT_HISTORY_SIZE}).`,
   },
   {
     name: 'log-level',

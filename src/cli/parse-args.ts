@@ -9,6 +9,7 @@ import {
   DEFAULT_HISTORY_SIZE,
   DEFAULT_LISTEN_HOST,
   DEFAULT_LISTEN_PORT,
+  MAX_HISTORY_SIZE,
 } from '../app-defaults';
 import { DEFAULT_CA_DIR, DEFAULT_LOG_LEVEL, FLAGS, LOG_LEVELS } from './flags';
 import { LogLevel } from '../core/logger';
@@ -34,8 +35,6 @@ export interface CliRunOptions {
 }
 
 export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: CliRunOptions };
-
-export const MAX_HISTORY_SIZE = 1_000_000;
 
 const PARSE_OPTIONS: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(
   FLAGS.map((flag) => [
