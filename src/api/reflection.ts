@@ -1,6 +1,6 @@
 // gRPC server reflection from the descriptor set `buf build` writes (gen/scenario_control.binpb).
-// @grpc/reflection is normally fed by proto-loader, whose re-synthesized files break every schema lookup;
-// given the compiler's own FileDescriptorProtos, byte for byte, it answers correctly.
+// @grpc/reflection is normally fed by proto-loader, whose re-synthesized files (renamed, imports dropped, map
+// entries misnamed) break every schema lookup; given the compiler's own FileDescriptorProtos it answers correctly.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Server } from '@grpc/grpc-js';
