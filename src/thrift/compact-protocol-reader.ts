@@ -14,8 +14,8 @@ import {
 
 export const COMPACT_PROTOCOL_ID = 0x82;
 const COMPACT_VERSION = 1;
+/** Booleans: 1 is true; 2 (and 0, from old writers) is false. */
 const COMPACT_BOOLEAN_TRUE = 1;
-const COMPACT_BOOLEAN_FALSE = 2;
 
 /** Compact type nibble -> TType. Both boolean nibbles mean BOOL (in a field header they also carry the value). */
 const TTYPE_BY_COMPACT: readonly (number | undefined)[] = [
