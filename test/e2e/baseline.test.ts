@@ -62,6 +62,16 @@ it('returns a CloudFetch result spread over several files exactly, each download
   expect(env.fake.stats().downloads.rejected).toBe(0);
 });
 
+it('pages a large result inline through FetchResults when the driver turns CloudFetch off', async () => {
+  const { report } = await env.runDriver([{ kind: 'query', sql: 'SELECT * FROM range(30000)', useCloudFetch: false, maxRows: 10_000 }]);
+  expect(report.error).toBeUndefined();
+  expect(report.steps[0]!.rowsDigest).toBe(expectedRangeDigest(30000));
+  expect(env.app.control.countCalls({ kind: 'cloudfetch' })).toBe(0);
+  // maxRows bounds the direct results (10000 rows with ExecuteStatement); the driver fetches the other 20000 in
+  // one FetchResults, since it asks for up to 100000 rows per fetch.
+  expect(env.app.control.countCalls({ method: 'FetchResults' })).toBe(1);
+});
+
 it('runs metadata calls through the proxy', async () => {
   const { report } = await env.runDriver([
     { kind: 'metadata', call: 'getSchemas', args: { catalogName: 'samples' } },

@@ -1,5 +1,7 @@
 // The e2e suite has exactly one case per catalog scenario: a scenario added to the catalog without an
 // end-to-end case fails here.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SCENARIO_CATALOG } from '../../src/scenarios/catalog';
 import { CLOUDFETCH_CASES, THRIFT_CASES } from './support/scenario-cases';
 
@@ -8,4 +10,14 @@ it('covers every catalog scenario exactly once', () => {
   expect([...covered].sort()).toEqual(SCENARIO_CATALOG.map((s) => s.name).sort());
   expect(new Set(covered).size).toBe(covered.length);
   expect(covered).toHaveLength(21);
+});
+
+it('lists every finding of the e2e cases in the README\'s findings section', () => {
+  const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+  const start = readme.indexOf('## Findings about the official Node.js driver');
+  expect(start).toBeGreaterThan(0);
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const withFindings = [...CLOUDFETCH_CASES, ...THRIFT_CASES].filter((c) => c.finding);
+  expect(withFindings.length).toBeGreaterThan(0);
+  for (const c of withFindings) expect(section).toContain(`\`${c.scenario}\``);
 });
