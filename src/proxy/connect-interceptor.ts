@@ -26,6 +26,8 @@ export interface ConnectInterceptorOptions {
   log: Logger;
 }
 
+const TUNNEL_BUFFER_BYTES = 256 * 1024;
+
 export class ConnectInterceptor {
   /** Keyed by the socket an HTTP request arrives on: the TLS socket, or the raw socket for plain tunnels. */
   private readonly targets = new WeakMap<net.Socket, TunnelTarget>();
@@ -59,27 +61,36 @@ export class ConnectInterceptor {
 
   private terminateTls(tunnel: TunnelTarget): void {
     const { leafCertificates, log } = this.options;
-    let secureContext: tls.SecureContext;
-    try {
-      secureContext = leafCertificates.contextFor(tunnel.hostname);
-    } catch (error) {
-      log.warn('cannot issue a certificate; closing the tunnel', { host: tunnel.hostname, error: errorText(error) });
-      tunnel.clientSocket.destroy();
-      return;
-    }
-    const tlsSocket = new tls.TLSSocket(tunnel.clientSocket, {
+    leafCertificates.contextFor(tunnel.hostname).then(
+      (secureContext) => {
+        if (!tunnel.clientSocket.destroyed) this.startTls(tunnel, secureContext);
+      },
+      (error: unknown) => {
+        log.warn('cannot issue a certificate; closing the tunnel', { host: tunnel.hostname, error: errorText(error) });
+        tunnel.clientSocket.destroy();
+      },
+    );
+  }
+
+  private startTls(tunnel: TunnelTarget, secureContext: tls.SecureContext): void {
+    const { leafCertificates, log } = this.options;
+    // Node honours highWaterMark here; its typings do not list it.
+    const options: tls.TLSSocketOptions & { highWaterMark: number } = {
       isServer: true,
       secureContext,
       // Clients that name another host in SNI than in CONNECT get a certificate for the SNI name.
       SNICallback: (servername, done) => {
-        try {
-          done(null, leafCertificates.contextFor(servername));
-        } catch (error) {
-          done(error instanceof Error ? error : new Error(String(error)));
-        }
+        leafCertificates.contextFor(servername).then(
+          (context) => done(null, context),
+          (error: unknown) => done(error as Error),
+        );
       },
       ALPNProtocols: ['http/1.1'],
-    });
+      // Downloads are piped with backpressure; a 16 KiB buffer would pause and resume the upstream for every TLS
+      // record, a larger one lets it run while memory stays bounded per connection.
+      highWaterMark: TUNNEL_BUFFER_BYTES,
+    };
+    const tlsSocket = new tls.TLSSocket(tunnel.clientSocket, options);
     this.targets.set(tlsSocket, tunnel);
     tlsSocket.on('error', (error) => {
       if (log.enabled('debug')) log.debug('client TLS connection error', { host: tunnel.hostname, error: errorText(error) });

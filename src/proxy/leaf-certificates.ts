@@ -1,7 +1,8 @@
 // Server certificates for intercepted HTTPS, signed by the proxy CA on first use of a host name and kept in
-// memory. Like mitmproxy, every leaf shares one key pair made at start-up: issuing is then a signature
-// (milliseconds) instead of an RSA key generation per host.
-import { generateKeyPairSync } from 'node:crypto';
+// memory. Like mitmproxy, every leaf shares one key pair: issuing is then a signature (milliseconds) instead
+// of an RSA key generation per host. The key pair is made in the background at start-up, off the event loop,
+// so the proxy is ready before it exists.
+import { generateKeyPair } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import forge from 'node-forge';
@@ -12,41 +13,50 @@ const LEAF_LIFETIME_MS = 365 * DAY_MS;
 /** More distinct host names than a test run meets; bounds memory if a client wanders. */
 const MAX_CACHED_HOSTS = 2000;
 
+interface LeafKey {
+  privateKeyPem: string;
+  publicKey: forge.pki.PublicKey;
+}
+
 export class LeafCertificates {
-  private readonly keyPem: string;
-  private readonly publicKey: forge.pki.PublicKey;
+  private readonly key: Promise<LeafKey>;
   private readonly caKeyId: string;
-  private readonly contexts = new Map<string, tls.SecureContext>();
+  private readonly contexts = new Map<string, Promise<tls.SecureContext>>();
 
   constructor(private readonly ca: ProxyCa) {
-    const keys = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    });
-    this.keyPem = keys.privateKey;
-    this.publicKey = forge.pki.publicKeyFromPem(keys.publicKey);
     this.caKeyId = ca.cert.generateSubjectKeyIdentifier().getBytes();
+    this.key = new Promise((resolve, reject) =>
+      generateKeyPair(
+        'rsa',
+        { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } },
+        (error, publicKeyPem, privateKeyPem) =>
+          error ? reject(error) : resolve({ privateKeyPem, publicKey: forge.pki.publicKeyFromPem(publicKeyPem) }),
+      ),
+    );
+    // A failure surfaces to each tunnel that needs a certificate; it must not crash the process meanwhile.
+    this.key.catch(() => undefined);
   }
 
   /** A TLS context presenting a certificate for `hostname` (a DNS name or an IP address). */
-  contextFor(hostname: string): tls.SecureContext {
+  contextFor(hostname: string): Promise<tls.SecureContext> {
     const name = hostname.toLowerCase();
     const cached = this.contexts.get(name);
     if (cached !== undefined) return cached;
-    const context = tls.createSecureContext({ key: this.keyPem, cert: this.issuePem(name) });
+    const context = this.key.then(async (key) => tls.createSecureContext({ key: key.privateKeyPem, cert: await this.issuePem(name) }));
     if (this.contexts.size >= MAX_CACHED_HOSTS) {
       const oldest = this.contexts.keys().next();
       if (oldest.done !== true) this.contexts.delete(oldest.value);
     }
     this.contexts.set(name, context);
+    context.catch(() => this.contexts.delete(name));
     return context;
   }
 
   /** PEM of a leaf certificate for `hostname`, signed by the CA. */
-  issuePem(hostname: string, now: Date = new Date()): string {
+  async issuePem(hostname: string, now: Date = new Date()): Promise<string> {
+    const key = await this.key;
     const cert = forge.pki.createCertificate();
-    cert.publicKey = this.publicKey;
+    cert.publicKey = key.publicKey;
     cert.serialNumber = randomSerial();
     cert.validity.notBefore = new Date(now.getTime() - DAY_MS);
     const caExpiry = this.ca.cert.validity.notAfter.getTime();

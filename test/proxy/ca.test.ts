@@ -45,17 +45,17 @@ describe('proxy CA', () => {
     expect(renewed.certPem).not.toBe(original.certPem);
   });
 
-  it('signs leaf certificates for DNS names and IP addresses that verify against it', () => {
+  it('signs leaf certificates for DNS names and IP addresses that verify against it', async () => {
     const ca = loadOrCreateCa(dir);
     const caCert = new X509Certificate(ca.certPem);
     const leaves = new LeafCertificates(ca);
     for (const host of ['fake.blob.core.windows.net', '127.0.0.1']) {
-      const leaf = new X509Certificate(leaves.issuePem(host));
+      const leaf = new X509Certificate(await leaves.issuePem(host));
       expect(leaf.verify(caCert.publicKey)).toBe(true);
       expect(leaf.checkIssued(caCert)).toBe(true);
       expect(host === '127.0.0.1' ? leaf.checkIP(host) : leaf.checkHost(host)).toBe(host);
       expect(new Date(leaf.validTo).getTime()).toBeLessThanOrEqual(new Date(caCert.validTo).getTime());
     }
-    expect(leaves.contextFor('a.example.com')).toBe(leaves.contextFor('A.EXAMPLE.COM'));
+    expect(await leaves.contextFor('a.example.com')).toBe(await leaves.contextFor('A.EXAMPLE.COM'));
   });
 });
