@@ -245,7 +245,7 @@ describe('CloudFetch', () => {
       await new Promise((r) => setTimeout(r, Math.max(0, link.expiryTime.toNumber() - Date.now() + 5)));
       const reply = await httpsRequest(link.fileLink, shortLived.caCertPem);
       expect(reply.status).toBe(403);
-      expect(reply.body.toString('utf8')).toMatch(/<Code>AuthenticationFailed<\/Code>.*<AuthenticationErrorDetail>Signed expiry time/s);
+      expect(reply.body.toString('utf8')).toMatch(/<Code>AuthenticationFailed<\/Code>.*<AuthenticationErrorDetail>Signature not valid in the specified time frame: Expiry \[/s);
       expect(shortLived.stats().downloads).toMatchObject({ served: 1, rejected: 1 });
     } finally {
       shortClient.close();

@@ -25,7 +25,8 @@ export function expiredSignature(expiry: Date, now: Date = new Date()): StorageE
     status: 403,
     code: 'AuthenticationFailed',
     message: AUTH_FAILED_MESSAGE,
-    authenticationErrorDetail: `Signed expiry time [${expiry.toUTCString()}] must be after signed start time [${now.toUTCString()}]`,
+    // Azure's wording; the link carries no start time (st), so none is shown.
+    authenticationErrorDetail: `Signature not valid in the specified time frame: Expiry [${expiry.toUTCString()}] - Current [${now.toUTCString()}]`,
   };
 }
 
