@@ -21,8 +21,8 @@ export interface ConnectInterceptorOptions {
   leafCertificates: LeafCertificates;
   /** Receives decrypted HTTPS connections. */
   httpsTraffic: http.Server;
-  /** Receives tunnels that turn out to carry plain HTTP. */
-  plainTraffic: http.Server;
+  /** Receives tunnels that turn out to carry plain HTTP: the proxy's own listening server. */
+  plainTraffic: () => http.Server | undefined;
   log: Logger;
 }
 
@@ -53,8 +53,13 @@ export class ConnectInterceptor {
     // TLS records start with 0x16 (handshake); anything else is taken as plain HTTP through the tunnel.
     if (head[0] === 0x16) this.terminateTls(tunnel);
     else {
+      const plainTraffic = this.options.plainTraffic();
+      if (plainTraffic === undefined) {
+        clientSocket.destroy();
+        return;
+      }
       this.targets.set(clientSocket, tunnel);
-      this.options.plainTraffic.emit('connection', clientSocket);
+      plainTraffic.emit('connection', clientSocket);
       clientSocket.resume();
     }
   }

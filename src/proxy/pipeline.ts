@@ -6,14 +6,16 @@ import net from 'node:net';
 import { Logger } from '../core/logger';
 import { CLOUDFETCH_METHOD, Firing, MatchFacts } from '../core/model';
 import { redactUrl } from '../core/redact';
+import { CallStart } from '../journal/call-journal';
 import { ScenarioEngine } from '../scenarios/engine';
 import { hold } from './actions/hold';
 import { resetConnection, resetError } from './actions/reset';
 import { respondStatus } from './actions/respond-status';
 import { respondThriftError, ThriftCallIdentity } from './actions/thrift-error';
 import { Classifier } from './classify';
+import { errorText } from './error-text';
 import { ForwardOutcome, UpstreamForwarder } from './forward-upstream';
-import { CallRecorder, RecordedCall } from './recorded-call';
+import { CallOutcome, CallRecorder, RecordedCall } from './recorded-call';
 import { thriftReplyFacts, thriftRequestFacts } from './thrift-message-facts';
 
 /** A request as the proxy received it, with where the client wanted it to go. */
@@ -50,9 +52,9 @@ export class RequestPipeline {
   handle(request: ProxiedRequest): void {
     const { req } = request;
     const kind = this.deps.classify(req.method ?? '', request.hostname, req.url ?? '/');
-    if (kind === 'thrift') readWholeBody(req, (body) => body !== undefined && this.thriftCall(request, body));
-    else if (kind === 'cloudfetch') this.cloudFetchDownload(request);
-    else this.passThrough(request);
+    if (kind === 'thrift') readWholeBody(req, (body) => body !== undefined && this.safely(request, () => this.thriftCall(request, body)));
+    else if (kind === 'cloudfetch') this.safely(request, () => this.cloudFetchDownload(request));
+    else this.safely(request, () => this.passThrough(request));
   }
 
   /** Ends holds at once (their calls fail); in-flight exchanges end when their sockets are closed. */
@@ -63,12 +65,27 @@ export class RequestPipeline {
   private thriftCall(request: ProxiedRequest, body: Buffer): void {
     const facts = thriftRequestFacts(body);
     const call = this.begin(request, { ...facts.record, kind: 'thrift', requestBytes: body.length });
-    this.decide(request, call, { kind: 'thrift', method: facts.matchMethod }, { body, identity: facts.identity });
+    this.safely(request, () => this.decide(request, call, { kind: 'thrift', method: facts.matchMethod }, { body, identity: facts.identity }), call);
   }
 
   private cloudFetchDownload(request: ProxiedRequest): void {
     const call = this.begin(request, { kind: 'cloudfetch', method: CLOUDFETCH_METHOD, decoded: false, requestBytes: 0 });
-    this.decide(request, call, { kind: 'cloudfetch' }, undefined);
+    this.safely(request, () => this.decide(request, call, { kind: 'cloudfetch' }, undefined), call);
+  }
+
+  /** A bug in a step must cost one request (answered 500, recorded as failed), never the proxy process. */
+  private safely(request: ProxiedRequest, step: () => void, call?: RecordedCall): void {
+    try {
+      step();
+    } catch (error) {
+      this.deps.log.error('request handling failed', { host: request.hostname, error: errorText(error) });
+      const { res } = request;
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('thrift-fault-proxy: internal error\n');
+      } else res.destroy();
+      call?.fail(`proxy internal error: ${errorText(error)}`);
+    }
   }
 
   private passThrough(request: ProxiedRequest): void {
@@ -85,11 +102,7 @@ export class RequestPipeline {
     });
   }
 
-  private begin(
-    request: ProxiedRequest,
-    fields: Pick<Parameters<CallRecorder['begin']>[0], 'kind' | 'method' | 'decoded' | 'requestBytes'> &
-      Partial<Parameters<CallRecorder['begin']>[0]>,
-  ): RecordedCall {
+  private begin(request: ProxiedRequest, fields: Omit<CallStart, 'host' | 'path' | 'httpMethod' | 'responseBytes'>): RecordedCall {
     const record = this.deps.journal.begin({
       ...fields,
       host: request.hostname,
@@ -187,7 +200,7 @@ function readWholeBody(req: http.IncomingMessage, done: (body: Buffer | undefine
   req.resume();
 }
 
-function completeWhenSent(res: http.ServerResponse, call: RecordedCall, outcome: { httpStatus: number; responseBytes: number } & Parameters<RecordedCall['complete']>[0]): void {
+function completeWhenSent(res: http.ServerResponse, call: RecordedCall, outcome: CallOutcome): void {
   if (res.writableFinished) {
     call.complete(outcome);
     return;

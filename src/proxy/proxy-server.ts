@@ -14,6 +14,7 @@ import { UpstreamForwarder } from './forward-upstream';
 import { HostMap, HostMapping } from './host-map';
 import { LeafCertificates } from './leaf-certificates';
 import { MitmProxy } from './mitm-proxy';
+import type { IContext } from 'http-mitm-proxy';
 import { ProxiedRequest, RequestPipeline } from './pipeline';
 import { createUpstreamAgents } from './upstream-agents';
 
@@ -65,43 +66,30 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
     forwarder: new UpstreamForwarder(new HostMap(opts.hostMappings), agents, log),
   });
 
+  // Decrypted tunnel traffic enters http-mitm-proxy's request handling like plain proxy requests do.
+  const httpsTraffic = http.createServer({ keepAliveTimeout: CLIENT_KEEP_ALIVE_MS });
+  httpsTraffic.on('clientError', (error: Error, socket: net.Socket) => {
+    if (log.enabled('debug')) log.debug('malformed request in a TLS tunnel', { error: errorText(error) });
+    socket.destroy();
+  });
   let failStart: ((error: Error) => void) | undefined;
   const proxy = new MitmProxy({
     log,
     onTunnel: (req, socket, head) => interceptor.accept(req, socket, head),
     onServerError: (error) => (failStart !== undefined ? failStart(error) : log.error('proxy server error', { error: errorText(error) })),
   });
-  // Decrypted tunnel traffic enters http-mitm-proxy's request handling like plain proxy requests do.
-  const httpsTraffic = http.createServer({ keepAliveTimeout: CLIENT_KEEP_ALIVE_MS });
-  httpsTraffic.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => proxy._onHttpServerRequest(true, req, res));
-  httpsTraffic.on('clientError', (error: Error, socket: net.Socket) => {
-    if (log.enabled('debug')) log.debug('malformed request in a TLS tunnel', { error: errorText(error) });
-    socket.destroy();
+  const interceptor = new ConnectInterceptor({
+    leafCertificates: new LeafCertificates(ca),
+    httpsTraffic,
+    plainTraffic: () => proxy.httpServer,
+    log,
   });
-  const sockets = new Set<net.Socket>();
-
-  let listeningPort = 0;
-  let interceptor!: ConnectInterceptor;
+  httpsTraffic.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => proxy._onHttpServerRequest(true, req, res));
+  const self: OwnAddress = { host, port: 0 };
+  // The callback is never called: from here on the pipeline owns the exchange.
   proxy.onRequest((ctx) => {
-    // The callback is never called: from here on the pipeline owns the exchange.
-    const req = ctx.clientToProxyRequest;
-    const res = ctx.proxyToClientResponse;
-    const tunnel = interceptor.tunnelOf(req.socket);
-    let hostname: string;
-    let port: number;
-    if (tunnel !== undefined) {
-      hostname = hostnameOf(req.headers.host) ?? tunnel.hostname;
-      port = tunnel.port;
-    } else {
-      hostname = (ctx.proxyToServerRequestOptions?.host ?? '').toLowerCase();
-      port = Number(ctx.proxyToServerRequestOptions?.port ?? 80);
-      if (port === listeningPort && isOwnAddress(hostname, host)) {
-        refuseDirectRequest(req, res);
-        return;
-      }
-    }
-    const request: ProxiedRequest = { req, res, secure: ctx.isSSL, hostname, port, clientSocket: tunnel?.clientSocket ?? req.socket };
-    pipeline.handle(request);
+    const request = proxiedRequestOf(ctx, interceptor, self);
+    if (request !== undefined) pipeline.handle(request);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -117,14 +105,14 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
   failStart = undefined;
 
   const server = proxy.httpServer as http.Server;
-  listeningPort = proxy.httpPort;
+  self.port = proxy.httpPort;
   server.keepAliveTimeout = CLIENT_KEEP_ALIVE_MS;
+  const sockets = new Set<net.Socket>();
   server.on('connection', (socket: net.Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  interceptor = new ConnectInterceptor({ leafCertificates: new LeafCertificates(ca), httpsTraffic, plainTraffic: server, log });
-  log.info('proxy listening', { host, port: listeningPort });
+  log.info('proxy listening', { host, port: self.port });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -138,7 +126,32 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
     return closing;
   };
 
-  return { host, port: listeningPort, caCertPath: ca.certPath, caCertPem: ca.certPem, close };
+  return { host, port: self.port, caCertPath: ca.certPath, caCertPem: ca.certPem, close };
+}
+
+interface OwnAddress {
+  host: string;
+  port: number;
+}
+
+/** Where the client wanted a request to go; undefined when it was answered here (addressed to the proxy itself). */
+function proxiedRequestOf(ctx: IContext, interceptor: ConnectInterceptor, self: OwnAddress): ProxiedRequest | undefined {
+  const req = ctx.clientToProxyRequest;
+  const res = ctx.proxyToClientResponse;
+  const tunnel = interceptor.tunnelOf(req.socket);
+  if (tunnel !== undefined) {
+    // Inside a tunnel the CONNECT line says the port; the Host header says the name (as SNI would).
+    const hostname = hostnameOf(req.headers.host) ?? tunnel.hostname;
+    return { req, res, secure: ctx.isSSL, hostname, port: tunnel.port, clientSocket: tunnel.clientSocket };
+  }
+  // http-mitm-proxy has already split an absolute-form URL (or the Host header) into host and port.
+  const hostname = (ctx.proxyToServerRequestOptions?.host ?? '').toLowerCase();
+  const port = Number(ctx.proxyToServerRequestOptions?.port ?? 80);
+  if (port === self.port && isOwnAddress(hostname, self.host)) {
+    refuseDirectRequest(req, res);
+    return undefined;
+  }
+  return { req, res, secure: ctx.isSSL, hostname, port, clientSocket: req.socket };
 }
 
 /** The host name of a Host header value (`name`, `name:port`, `[v6]:port`), lower case. */

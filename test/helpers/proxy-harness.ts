@@ -34,6 +34,8 @@ export interface TestProxyOptions {
   cloudFetchHostPatterns?: string[];
   /** Reuse a CA directory (default: a fresh temporary one, removed on close). */
   caDir?: string;
+  /** Default 0: an ephemeral port. */
+  port?: number;
 }
 
 export async function startTestProxy(options: TestProxyOptions = {}): Promise<TestProxy> {
@@ -43,18 +45,25 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
   const log = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
   const journal = new CallJournal({ capacity: 10_000 });
   const engine = new ScenarioEngine(SCENARIO_CATALOG);
-  const server = await startProxyServer(
-    {
-      host: '127.0.0.1',
-      port: 0,
-      caDir,
-      hostMappings: options.hostMappings ?? [],
-      upstreamCaPems: options.upstreamCaPems,
-      insecureUpstream: options.insecureUpstream,
-      cloudFetchHostPatterns: options.cloudFetchHostPatterns,
-    },
-    { journal, engine, log },
-  );
+  let server: RunningProxyServer;
+  try {
+    server = await startProxyServer(
+      {
+        host: '127.0.0.1',
+        port: options.port ?? 0,
+        caDir,
+        hostMappings: options.hostMappings ?? [],
+        upstreamCaPems: options.upstreamCaPems,
+        insecureUpstream: options.insecureUpstream,
+        cloudFetchHostPatterns: options.cloudFetchHostPatterns,
+      },
+      { journal, engine, log },
+    );
+  } catch (error) {
+    if (ownCaDir) fs.rmSync(caDir, { recursive: true, force: true });
+    throw error;
+  }
+
   return {
     server,
     port: server.port,

@@ -216,6 +216,10 @@ describe('proxy transport', () => {
     }
   });
 
+  it('fails to start, with the reason, when its port is taken', async () => {
+    await expect(startTestProxy({ port: proxy.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+
   it('closes with kept-alive client connections still open', async () => {
     const closing = await startTestProxy({ hostMappings: [parseHostMapping(`${STORAGE_HOST}=127.0.0.1:${secure.port}`)], upstreamCaPems: [certs.caCert] });
     const agent = new TunnelAgent({ proxyPort: closing.port, ca: closing.caCertPem });
