@@ -7,7 +7,8 @@ import tls from 'node:tls';
 import { once } from 'node:events';
 import { CA_COMMON_NAME } from '../../src/proxy/ca-store';
 import { parseHostMapping } from '../../src/proxy/host-map';
-import { requestViaProxy, sendAndCollect, TunnelAgent } from '../helpers/proxied-client';
+import { openTunnel, requestViaProxy, sendAndCollect, TunnelAgent } from '../helpers/proxied-client';
+import { waitFor } from '../helpers/wait-for';
 import { startTestProxy, TestProxy } from '../helpers/proxy-harness';
 import { STORAGE_HOST, upstreamCertificates, WAREHOUSE_HOST, WILDCARD_STORAGE_SUFFIX } from '../helpers/tls-fixtures';
 import { startUpstream, TestUpstream } from '../helpers/upstream-servers';
@@ -213,6 +214,29 @@ describe('proxy transport', () => {
     } finally {
       agent.destroy();
       await insecure.close();
+    }
+  });
+
+  it("keeps http-mitm-proxy's console output out of the way: errors reach only the proxy's logger", async () => {
+    const written: unknown[][] = [];
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+      jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void written.push(args)),
+    );
+    const untrusting = new TunnelAgent({ proxyPort: proxy.port, ca: certs.caCert });
+    const trusting = new TunnelAgent({ proxyPort: proxy.port, ca: proxy.caCertPem });
+    try {
+      // A client that rejects the proxy certificate, an upstream that refuses, a client that resets mid-request.
+      await requestViaProxy(proxy.port, { url: `https://${STORAGE_HOST}/x` }, { tunnel: untrusting }).catch(() => undefined);
+      await requestViaProxy(proxy.port, { url: 'https://refused.blob.core.windows.net/x' }, { tunnel: trusting });
+      const logged = proxy.logLines.length;
+      const tunnel = await openTunnel(proxy.port, `${STORAGE_HOST}:443`);
+      tunnel.resetAndDestroy();
+      await waitFor(() => proxy.logLines.slice(logged).some((line) => line.includes('client socket error')), 'the proxy to log the reset tunnel');
+      expect(written).toEqual([]);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      untrusting.destroy();
+      trusting.destroy();
     }
   });
 
