@@ -12,6 +12,9 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
+// Lower-casing every header name costs an allocation; only names of these lengths can be dropped.
+const DROPPABLE_LENGTHS = new Set([...HOP_BY_HOP, 'content-length', 'transfer-encoding'].map((name) => name.length));
+
 export interface HeaderFilterOptions {
   /** Also drop content-length and transfer-encoding (the caller frames the body itself). */
   dropFraming?: boolean;
@@ -22,10 +25,13 @@ export function endToEndHeaders(rawHeaders: readonly string[], options: HeaderFi
   const named = connectionTokens(rawHeaders);
   const out: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i].toLowerCase();
-    if (HOP_BY_HOP.has(name) || named?.has(name) === true) continue;
-    if (options.dropFraming === true && (name === 'content-length' || name === 'transfer-encoding')) continue;
-    out.push(rawHeaders[i], rawHeaders[i + 1]);
+    const raw = rawHeaders[i];
+    if (named !== undefined || DROPPABLE_LENGTHS.has(raw.length)) {
+      const name = raw.toLowerCase();
+      if (HOP_BY_HOP.has(name) || named?.has(name) === true) continue;
+      if (options.dropFraming === true && (name === 'content-length' || name === 'transfer-encoding')) continue;
+    }
+    out.push(raw, rawHeaders[i + 1]);
   }
   return out;
 }
