@@ -14,7 +14,7 @@ import { UpstreamForwarder } from './forward-upstream';
 import { HostMap, HostMapping } from './host-map';
 import { LeafCertificates } from './leaf-certificates';
 import { MitmProxy } from './mitm-proxy';
-import type { IContext } from 'http-mitm-proxy';
+import { Proxy } from 'http-mitm-proxy';
 import { ProxiedRequest, RequestPipeline } from './pipeline';
 import { createUpstreamAgents } from './upstream-agents';
 
@@ -66,15 +66,20 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
     forwarder: new UpstreamForwarder(new HostMap(opts.hostMappings), agents, log),
   });
 
-  // Decrypted tunnel traffic enters http-mitm-proxy's request handling like plain proxy requests do.
+  // Decrypted tunnel traffic: an HTTP server that never listens; the tunnel hands it connections.
   const httpsTraffic = http.createServer({ keepAliveTimeout: CLIENT_KEEP_ALIVE_MS });
   httpsTraffic.on('clientError', (error: Error, socket: net.Socket) => {
     if (log.enabled('debug')) log.debug('malformed request in a TLS tunnel', { error: errorText(error) });
     socket.destroy();
   });
   let failStart: ((error: Error) => void) | undefined;
+  const self: OwnAddress = { host, port: 0 };
   const proxy = new MitmProxy({
     log,
+    onRequest: (secure, req, res) => {
+      const request = proxiedRequestOf(secure, req, res, interceptor, self);
+      if (request !== undefined) pipeline.handle(request);
+    },
     onTunnel: (req, socket, head) => interceptor.accept(req, socket, head),
     onServerError: (error) => (failStart !== undefined ? failStart(error) : log.error('proxy server error', { error: errorText(error) })),
   });
@@ -85,12 +90,6 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
     log,
   });
   httpsTraffic.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => proxy._onHttpServerRequest(true, req, res));
-  const self: OwnAddress = { host, port: 0 };
-  // The callback is never called: from here on the pipeline owns the exchange.
-  proxy.onRequest((ctx) => {
-    const request = proxiedRequestOf(ctx, interceptor, self);
-    if (request !== undefined) pipeline.handle(request);
-  });
 
   await new Promise<void>((resolve, reject) => {
     failStart = reject;
@@ -134,25 +133,35 @@ interface OwnAddress {
   port: number;
 }
 
-/** Where the client wanted a request to go; undefined when it was answered here (addressed to the proxy itself). */
-function proxiedRequestOf(ctx: IContext, interceptor: ConnectInterceptor, self: OwnAddress): ProxiedRequest | undefined {
-  const req = ctx.clientToProxyRequest;
-  const res = ctx.proxyToClientResponse;
+/** Where the client wanted a request to go; undefined when it was answered here (not a proxy request). */
+function proxiedRequestOf(
+  secure: boolean,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  interceptor: ConnectInterceptor,
+  self: OwnAddress,
+): ProxiedRequest | undefined {
+  // The pipeline reports failures through 'close'; these only keep stray 'error' events from being thrown.
+  req.on('error', ignore);
+  res.on('error', ignore);
   const tunnel = interceptor.tunnelOf(req.socket);
   if (tunnel !== undefined) {
     // Inside a tunnel the CONNECT line says the port; the Host header says the name (as SNI would).
     const hostname = hostnameOf(req.headers.host) ?? tunnel.hostname;
-    return { req, res, secure: ctx.isSSL, hostname, port: tunnel.port, clientSocket: tunnel.clientSocket };
+    return { req, res, secure, hostname, port: tunnel.port, clientSocket: tunnel.clientSocket };
   }
-  // http-mitm-proxy has already split an absolute-form URL (or the Host header) into host and port.
-  const hostname = (ctx.proxyToServerRequestOptions?.host ?? '').toLowerCase();
-  const port = Number(ctx.proxyToServerRequestOptions?.port ?? 80);
-  if (port === self.port && isOwnAddress(hostname, self.host)) {
+  // Absolute-form (`POST http://host:port/path`), else the Host header; req.url becomes the path.
+  const target = Proxy.parseHostAndPort(req, 80);
+  const hostname = target?.host.toLowerCase() ?? '';
+  const port = target?.port ?? 80;
+  if (target === null || hostname === '' || (port === self.port && isOwnAddress(hostname, self.host))) {
     refuseDirectRequest(req, res);
     return undefined;
   }
-  return { req, res, secure: ctx.isSSL, hostname, port, clientSocket: req.socket };
+  return { req, res, secure, hostname, port, clientSocket: req.socket };
 }
+
+function ignore(): void {}
 
 /** The host name of a Host header value (`name`, `name:port`, `[v6]:port`), lower case. */
 export function hostnameOf(hostHeader: string | undefined): string | undefined {
