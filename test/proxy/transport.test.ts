@@ -140,6 +140,17 @@ describe('proxy transport', () => {
     }
   });
 
+  it('relays plain HTTP sent through a CONNECT tunnel to the port the tunnel named', async () => {
+    const tunnel = await openTunnel(proxy.port, `127.0.0.1:${plain.port}`);
+    try {
+      const res = await sendAndCollect(http, { path: '/through-tunnel', createConnection: () => tunnel, headers: { host: `127.0.0.1:${plain.port}` } });
+      expect(res.status).toBe(201);
+      expect(res.headers['x-upstream-path']).toBe('/through-tunnel');
+    } finally {
+      tunnel.destroy();
+    }
+  });
+
   it('maps every name below a wildcard, verifying TLS against the name the client used', async () => {
     const agent = new TunnelAgent({ proxyPort: proxy.port, ca: proxy.caCertPem });
     try {
