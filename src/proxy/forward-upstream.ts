@@ -144,7 +144,15 @@ class UpstreamExchange {
       const replyBody = chunks === undefined ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
       this.done({ ok: true, httpStatus: this.httpStatus, requestBytes: this.requestBytes, responseBytes: this.responseBytes, replyBody });
     });
-    res.writeHead(this.httpStatus, response.statusMessage, endToEndHeaders(response.rawHeaders));
+    try {
+      res.writeHead(this.httpStatus, response.statusMessage, endToEndHeaders(response.rawHeaders));
+    } catch (error) {
+      // Node parses some header bytes it refuses to send again; such a reply cannot be relayed as it is.
+      this.httpStatus = undefined;
+      this.upstreamFailed(error as Error);
+      response.destroy();
+      return;
+    }
     response.pipe(res);
   }
 
