@@ -37,6 +37,14 @@ export class LeafCertificates {
     this.key.catch(() => undefined);
   }
 
+  /** Resolves once the background key generation is over, so a closing proxy leaves no work running. */
+  settled(): Promise<void> {
+    return this.key.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   /** A TLS context presenting a certificate for `hostname` (a DNS name or an IP address). */
   contextFor(hostname: string): Promise<tls.SecureContext> {
     const name = hostname.toLowerCase();

@@ -83,8 +83,9 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
     onTunnel: (req, socket, head) => interceptor.accept(req, socket, head),
     onServerError: (error) => (failStart !== undefined ? failStart(error) : log.error('proxy server error', { error: errorText(error) })),
   });
+  const leafCertificates = new LeafCertificates(ca);
   const interceptor = new ConnectInterceptor({
-    leafCertificates: new LeafCertificates(ca),
+    leafCertificates,
     httpsTraffic,
     plainTraffic: () => proxy.httpServer,
     log,
@@ -96,9 +97,10 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
     proxy.listen({ host, port: opts.port, sslCaDir: opts.caDir, keepAlive: true, httpAgent: agents.http, httpsAgent: agents.https }, (error) =>
       error ? reject(error) : resolve(),
     );
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
     agents.destroy();
     proxy.httpServer?.close();
+    await leafCertificates.settled();
     throw error;
   });
   failStart = undefined;
@@ -121,7 +123,7 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
       proxy.close();
       for (const socket of sockets) socket.destroy();
       agents.destroy();
-    });
+    }).then(() => leafCertificates.settled());
     return closing;
   };
 
