@@ -49,13 +49,14 @@ export const SCENARIO_CATALOG: readonly ScenarioDefinition[] = deepFreeze([
   {
     name: 'cloudfetch_expired_link',
     description:
-      'The presigned CloudFetch link has expired: Azure-style 403 AuthenticationFailed with a "signature not valid ' +
-      'in the specified time frame" detail. A driver should re-fetch the link via FetchResults and retry the download.',
+      'The presigned CloudFetch link has expired: Azure-style 403 AuthorizationQueryParametersError (the original ' +
+      "proxy's error code, kept so existing suites match) with a \"signature not valid in the specified time frame\" " +
+      'detail. A driver should re-fetch the link via FetchResults and retry the download.',
     operation: CLOUDFETCH_METHOD,
     action: azureError(
       403,
-      'AuthenticationFailed',
-      'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+      'AuthorizationQueryParametersError',
+      'Server failed to authenticate the request. The presigned URL has expired: its signed expiry time (se) is in the past.',
       'Signature not valid in the specified time frame: Start [Tue, 14 May 2024 09:00:00 GMT] - ' +
         'Expiry [Tue, 14 May 2024 09:15:00 GMT] - Current [Tue, 14 May 2024 09:31:07 GMT]',
     ),

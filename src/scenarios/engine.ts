@@ -130,11 +130,15 @@ export class ScenarioEngine {
   }
 
   private stateOf(name: string): ScenarioState {
+    if (name.trim() === '') {
+      throw new ScenarioError('invalid_argument', 'name is required: give a scenario name, e.g. "cloudfetch_503" (ListScenarios shows them all)');
+    }
     const state = this.byName.get(name);
     if (state === undefined) {
+      const near = closestName(name, [...this.byName.keys()]);
       throw new ScenarioError(
         'not_found',
-        `unknown scenario '${name}'; ListScenarios shows the ${this.states.length} names`,
+        `unknown scenario '${name}'; ${near === undefined ? '' : `did you mean '${near}'? `}ListScenarios shows the ${this.states.length} names`,
       );
     }
     return state;
@@ -164,4 +168,31 @@ function statusOf(state: ScenarioState): ScenarioStatus {
   // A copy: a Date is mutable, and a caller's change must not rewrite the engine's history.
   if (state.lastFiredTime !== undefined) status.lastFiredTime = new Date(state.lastFiredTime.getTime());
   return status;
+}
+
+/** The catalog name nearest to a mistyped one (case-insensitive edit distance), if it is near enough to be a typo. */
+function closestName(wanted: string, names: readonly string[]): string | undefined {
+  const w = wanted.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.max(3, Math.floor(w.length / 3)) + 1;
+  for (const name of names) {
+    const d = editDistance(w, name.toLowerCase());
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

@@ -102,6 +102,13 @@ describe('scenarios', () => {
   it('answers NOT_FOUND when enabling or disabling an unknown scenario', async () => {
     expect((await failure(api.enableScenario({ name: 'nope' }))).code).toBe(status.NOT_FOUND);
     expect((await failure(api.disableScenario('nope'))).code).toBe(status.NOT_FOUND);
+    expect((await failure(api.enableScenario({ name: 'cloudfetch_timout' }))).details).toContain("did you mean 'cloudfetch_timeout'?");
+  });
+
+  it('answers INVALID_ARGUMENT, not NOT_FOUND, for a request without a scenario name', async () => {
+    const result = await failure(api.enableScenario({ name: '' }));
+    expect(result.code).toBe(status.INVALID_ARGUMENT);
+    expect(result.details).toMatch(/^name is required/);
   });
 });
 

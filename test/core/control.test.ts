@@ -7,9 +7,9 @@ import { download, drain, summarize, thriftCall } from '../journal/call-fixtures
 
 const INFO: ProxyInfo = {
   proxyHost: '127.0.0.1',
-  proxyPort: 18080,
+  proxyPort: 40123,
   apiHost: '127.0.0.1',
-  apiPort: 18081,
+  apiPort: 40124,
   caCertPem: '-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n',
   caCertPath: '/tmp/ca/ca-cert.pem',
   version: '0.1.0',

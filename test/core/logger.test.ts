@@ -7,11 +7,11 @@ describe('logger', () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'info', write: (line) => lines.push(line), now: fixedNow });
     log.debug('hidden');
-    log.info('listening', { port: 18080, host: '127.0.0.1' });
+    log.info('listening', { port: 40123, host: '127.0.0.1' });
     log.warn('odd value', { text: 'two words', obj: { a: 1 } });
     log.error('failed', { error: new Error('boom') });
     expect(lines).toEqual([
-      '2026-01-02T03:04:05.000Z INFO listening port=18080 host=127.0.0.1\n',
+      '2026-01-02T03:04:05.000Z INFO listening port=40123 host=127.0.0.1\n',
       '2026-01-02T03:04:05.000Z WARN odd value text="two words" obj={"a":1}\n',
       '2026-01-02T03:04:05.000Z ERROR failed error="boom"\n',
     ]);

@@ -56,12 +56,12 @@ describe('SCENARIO_CATALOG', () => {
     for (const d of SCENARIO_CATALOG) expect(d.description).toMatch(/^[A-Z].{20,}\.$/s);
   });
 
-  it('answers an expired link like Azure does: XML AuthenticationFailed with an expired-signature detail', () => {
+  it('answers an expired link with the original proxy\'s Azure-style AuthorizationQueryParametersError and an expired-signature detail', () => {
     const action = scenario('cloudfetch_expired_link').action;
     expect(action).toMatchObject({ kind: 'http_status', status: 403, contentType: 'application/xml' });
     if (action.kind !== 'http_status') throw new Error('unreachable');
-    expect(action.headers).toEqual({ 'x-ms-error-code': 'AuthenticationFailed' });
-    expect(action.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?><Error><Code>AuthenticationFailed<\/Code>/);
+    expect(action.headers).toEqual({ 'x-ms-error-code': 'AuthorizationQueryParametersError' });
+    expect(action.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?><Error><Code>AuthorizationQueryParametersError<\/Code>/);
     expect(action.body).toMatch(/<AuthenticationErrorDetail>Signature not valid in the specified time frame: .*Expiry \[.*\] - Current \[/);
   });
 

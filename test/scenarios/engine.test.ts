@@ -49,6 +49,22 @@ describe('ScenarioEngine', () => {
     }
   });
 
+  it('suggests the nearest name for a typo', () => {
+    const error = rejection(() => engine().enable('cloudfetch_timout'));
+    expect(error.code).toBe('not_found');
+    expect(error.message).toBe("unknown scenario 'cloudfetch_timout'; did you mean 'cloudfetch_timeout'? ListScenarios shows the 21 names");
+    expect(rejection(() => engine().get('Expired_Credentials')).message).toContain("did you mean 'expired_credentials'?");
+  });
+
+  it('rejects an empty name as INVALID_ARGUMENT, not as an unknown scenario', () => {
+    const e = engine();
+    for (const fn of [() => e.get(''), () => e.enable(' '), () => e.disable('')]) {
+      const error = rejection(fn);
+      expect(error.code).toBe('invalid_argument');
+      expect(error.message).toMatch(/^name is required/);
+    }
+  });
+
   it('fires once by default, then disables itself; unmatched requests pass', () => {
     const clock = new Date(Date.UTC(2024, 4, 14, 9, 0, 0));
     const e = engine(() => clock);

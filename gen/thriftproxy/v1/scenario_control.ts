@@ -4185,7 +4185,7 @@ export const ScenarioControlService = {
   },
   /**
    * WatchCalls streams call events as they happen: once when a call arrives, once when it completes.
-   * It first replays history from from_sequence when asked, then sends a WATCH_EVENT_TYPE_LIVE marker.
+   * It first replays history from replay_from_sequence when asked, then sends a WATCH_EVENT_TYPE_LIVE marker.
    */
   watchCalls: {
     path: "/thriftproxy.v1.ScenarioControl/WatchCalls" as const,
@@ -4234,7 +4234,7 @@ export interface ScenarioControlServer extends UntypedServiceImplementation {
   verifyCalls: handleUnaryCall<VerifyCallsRequest, VerifyCallsResponse>;
   /**
    * WatchCalls streams call events as they happen: once when a call arrives, once when it completes.
-   * It first replays history from from_sequence when asked, then sends a WATCH_EVENT_TYPE_LIVE marker.
+   * It first replays history from replay_from_sequence when asked, then sends a WATCH_EVENT_TYPE_LIVE marker.
    */
   watchCalls: handleServerStreamingCall<WatchCallsRequest, WatchCallsResponse>;
   /** GetProxyInfo returns the proxy's addresses, CA certificate and version. */
@@ -4392,7 +4392,7 @@ export interface ScenarioControlClient extends Client {
   ): ClientUnaryCall;
   /**
    * WatchCalls streams call events as they happen: once when a call arrives, once when it completes.
-   * It first replays history from from_sequence when asked, then sends a WATCH_EVENT_TYPE_LIVE marker.
+   * It first replays history from replay_from_sequence when asked, then sends a WATCH_EVENT_TYPE_LIVE marker.
    */
   watchCalls(request: WatchCallsRequest, options?: Partial<CallOptions>): ClientReadableStream<WatchCallsResponse>;
   watchCalls(
