@@ -1,8 +1,13 @@
-// At --log-level debug, one log line per call as it completes. Only what the journal recorded (already
-// redacted) and only a summary: never headers, bodies or URLs.
+// At --log-level debug, one log line per call as it completes: a summary plus the decoded, named `request` and
+// `reply` fields. Only what the journal recorded, so secrets are already redacted and values already
+// size-bounded; the two field sets are further cut to MAX_FIELDS_JSON_CHARS of JSON each. Never headers, raw
+// bodies or unredacted URLs.
 import { ProxyControl } from './core/control';
 import { Logger } from './core/logger';
-import { CallRecord } from './core/model';
+import { CallRecord, NamedFields } from './core/model';
+
+/** Characters of JSON logged per field set (request, reply); longer JSON is cut and says how long it was. */
+export const MAX_FIELDS_JSON_CHARS = 4096;
 
 /** Returns a stop function; does nothing (and costs nothing) unless debug logging is on. */
 export function logCallsAtDebug(control: ProxyControl, log: Logger): () => void {
@@ -31,5 +36,14 @@ function summarize(call: CallRecord): Record<string, unknown> {
   if (call.scenario !== undefined) fields.scenario = call.scenario;
   if (call.error !== undefined) fields.error = call.error;
   if (call.decodeError !== undefined) fields.decodeError = call.decodeError;
+  if (call.request !== undefined) fields.request = boundedJson(call.request);
+  if (call.reply !== undefined) fields.reply = boundedJson(call.reply);
   return fields;
+}
+
+/** The JSON of `value`, cut to MAX_FIELDS_JSON_CHARS with a note of the full length. */
+export function boundedJson(value: NamedFields): string {
+  const json = JSON.stringify(value);
+  if (json.length <= MAX_FIELDS_JSON_CHARS) return json;
+  return `${json.slice(0, MAX_FIELDS_JSON_CHARS)}...<cut, ${json.length} chars in all>`;
 }

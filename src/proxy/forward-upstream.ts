@@ -1,6 +1,7 @@
 // Sends one client request on to its real server and relays the answer. Bodies stream with backpressure (a
-// slow client slows the server down instead of filling memory); only Thrift replies, which are small or at
-// worst a few MB of inline Arrow, are also kept to be decoded once at the end.
+// slow client slows the server down instead of filling memory); only Thrift replies (small, or tens of MB of
+// inline Arrow) are also kept to be decoded once at the end, and only up to maxReplyBytes: a longer reply still
+// streams through byte for byte, but what was kept is dropped and the outcome says it was too large to decode.
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -19,8 +20,15 @@ export interface ForwardRequest {
   port: number;
   /** The request body when it was read already (Thrift); otherwise the request streams through. */
   body?: Buffer;
-  /** Keep the response body and hand it back (Thrift replies). */
+  /**
+   * The start of a body that was too large to read whole: sent first, then the rest of the request streams
+   * through. Only without `body`.
+   */
+  bodyPrefix?: Buffer;
+  /** Keep the response body and hand it back (Thrift replies), up to maxReplyBytes. */
   collectReply: boolean;
+  /** With collectReply: keep at most this many bytes; a longer reply is relayed but not kept. Default: no cap. */
+  maxReplyBytes?: number;
 }
 
 export interface ForwardOutcome {
@@ -29,8 +37,10 @@ export interface ForwardOutcome {
   httpStatus?: number;
   requestBytes: number;
   responseBytes: number;
-  /** The whole response body, when collectReply was set and the response completed. */
+  /** The whole response body, when collectReply was set, the response completed and fit in maxReplyBytes. */
   replyBody?: Buffer;
+  /** Set when collectReply was set but the response was longer than maxReplyBytes (so replyBody is unset). */
+  replyTooLarge?: boolean;
   /** Why the exchange failed, for the record. */
   error?: string;
 }
@@ -67,6 +77,7 @@ class UpstreamExchange {
     const { req, body } = request;
     this.bodyless = body === undefined && !hasBody(req);
     if (body !== undefined) this.requestBytes = body.length;
+    else if (request.bodyPrefix !== undefined) this.requestBytes = request.bodyPrefix.length;
   }
 
   start(): void {
@@ -110,6 +121,8 @@ class UpstreamExchange {
     } else if (this.bodyless) {
       upstream.end();
     } else {
+      const { bodyPrefix } = this.request;
+      if (bodyPrefix !== undefined && bodyPrefix.length > 0) upstream.write(bodyPrefix);
       req.on('data', (chunk: Buffer) => (this.requestBytes += chunk.length));
       req.pipe(upstream);
     }
@@ -126,10 +139,17 @@ class UpstreamExchange {
       return;
     }
     this.httpStatus = response.statusCode ?? 502;
-    const chunks: Buffer[] | undefined = collectReply ? [] : undefined;
+    const maxReplyBytes = this.request.maxReplyBytes ?? Infinity;
+    let chunks: Buffer[] | undefined = collectReply ? [] : undefined;
+    let replyTooLarge = false;
     response.on('data', (chunk: Buffer) => {
       this.responseBytes += chunk.length;
-      chunks?.push(chunk);
+      if (chunks === undefined) return;
+      if (this.responseBytes > maxReplyBytes) {
+        // Past the cap: let go of what was kept; the rest only streams through.
+        chunks = undefined;
+        replyTooLarge = true;
+      } else chunks.push(chunk);
     });
     response.on('error', () => undefined); // reported through 'close' below
     response.on('close', () => {
@@ -142,7 +162,9 @@ class UpstreamExchange {
       if (this.finished) return;
       this.finished = true;
       const replyBody = chunks === undefined ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      this.done({ ok: true, httpStatus: this.httpStatus, requestBytes: this.requestBytes, responseBytes: this.responseBytes, replyBody });
+      const outcome: ForwardOutcome = { ok: true, httpStatus: this.httpStatus, requestBytes: this.requestBytes, responseBytes: this.responseBytes, replyBody };
+      if (replyTooLarge) outcome.replyTooLarge = true;
+      this.done(outcome);
     });
     try {
       res.writeHead(this.httpStatus, response.statusMessage, endToEndHeaders(response.rawHeaders));

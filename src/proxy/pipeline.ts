@@ -1,6 +1,12 @@
 // One request's way through the proxy, always in this order: classify → (Thrift: read and decode the body) →
 // record → ask the scenarios → act (answer, hold, reset or forward) → record the outcome. Traffic that is
 // neither Thrift nor CloudFetch is forwarded untouched and not recorded.
+//
+// Thrift bodies are kept in memory to be decoded, each only up to a cap (PipelineLimits). A request body longer
+// than its cap is not decoded: it is recorded with method '' and a decodeError saying so, streams on to the
+// server byte for byte (no further buffering), and, its method being unknown, matches no Thrift scenario (neither
+// one for a named method nor ThriftOperation), like any body that does not decode. A reply longer than its cap is
+// relayed byte for byte as well, and recorded without status and with only a note under REPLY_NOT_DECODED_KEY.
 import http from 'node:http';
 import net from 'node:net';
 import { Logger } from '../core/logger';
@@ -16,7 +22,25 @@ import { Classifier } from './classify';
 import { errorText } from './error-text';
 import { ForwardOutcome, ForwardRequest, UpstreamForwarder } from './forward-upstream';
 import { CallOutcome, CallRecorder, RecordedCall } from './recorded-call';
-import { thriftReplyFacts, ThriftRequestFacts, thriftRequestFacts } from './thrift-message-facts';
+import {
+  REPLY_NOT_DECODED_KEY,
+  thriftReplyFacts,
+  ThriftRequestFacts,
+  thriftRequestFacts,
+  tooLargeReplyNote,
+  tooLargeRequestError,
+} from './thrift-message-facts';
+
+/** Default cap on a Thrift request body kept to be decoded: 16 MiB (requests are small; statements can be long). */
+export const DEFAULT_MAX_THRIFT_REQUEST_BYTES = 16 * 1024 * 1024;
+/** Default cap on a Thrift reply body kept to be decoded: 64 MiB (FetchResults with inline Arrow can be tens of MB). */
+export const DEFAULT_MAX_THRIFT_REPLY_BYTES = 64 * 1024 * 1024;
+
+/** How much of a Thrift body the proxy keeps in memory to decode; longer bodies stream through undecoded. */
+export interface PipelineLimits {
+  maxThriftRequestBytes: number;
+  maxThriftReplyBytes: number;
+}
 
 /** A request as the proxy received it, with where the client wanted it to go. */
 export interface ProxiedRequest {
@@ -36,24 +60,45 @@ export interface PipelineDeps {
   log: Logger;
   classify: Classifier;
   forwarder: UpstreamForwarder;
+  /** Default: DEFAULT_MAX_THRIFT_REQUEST_BYTES and DEFAULT_MAX_THRIFT_REPLY_BYTES. */
+  limits?: Partial<PipelineLimits>;
 }
 
-/** The Thrift side of a call: the body already read, and what an error reply must echo. */
+/**
+ * The Thrift side of a call: the body already read (or, when it was too long to keep, its first bytes, the rest
+ * still to stream from the request), and what an error reply must echo.
+ */
 interface ThriftContext {
   body: Buffer;
+  /** `body` is only the start of a request body longer than the cap. */
+  partial: boolean;
   identity?: ThriftCallIdentity;
 }
 
+/** A Thrift request body as read: whole, or its first bytes when it is longer than the cap. */
+type ReadBody = { whole: true; body: Buffer } | { whole: false; prefix: Buffer };
+
 export class RequestPipeline {
   private readonly closing = new AbortController();
+  private readonly limits: PipelineLimits;
 
-  constructor(private readonly deps: PipelineDeps) {}
+  constructor(private readonly deps: PipelineDeps) {
+    this.limits = {
+      maxThriftRequestBytes: deps.limits?.maxThriftRequestBytes ?? DEFAULT_MAX_THRIFT_REQUEST_BYTES,
+      maxThriftReplyBytes: deps.limits?.maxThriftReplyBytes ?? DEFAULT_MAX_THRIFT_REPLY_BYTES,
+    };
+  }
 
   handle(request: ProxiedRequest): void {
     const { req } = request;
     const kind = this.deps.classify(req.method ?? '', request.hostname, req.url ?? '/');
-    if (kind === 'thrift') readWholeBody(req, (body) => body !== undefined && this.safely(request, () => this.thriftCall(request, body)));
-    else if (kind === 'cloudfetch') this.safely(request, () => this.cloudFetchDownload(request));
+    if (kind === 'thrift') {
+      readBodyUpTo(req, this.limits.maxThriftRequestBytes, (read) => {
+        if (read === undefined) return;
+        if (read.whole) this.safely(request, () => this.thriftCall(request, read.body));
+        else this.safely(request, () => this.oversizedThriftCall(request, read.prefix));
+      });
+    } else if (kind === 'cloudfetch') this.safely(request, () => this.cloudFetchDownload(request));
     else this.safely(request, () => this.passThrough(request));
   }
 
@@ -65,7 +110,14 @@ export class RequestPipeline {
   private thriftCall(request: ProxiedRequest, body: Buffer): void {
     const facts = thriftRequestFacts(body);
     const call = this.begin(request, 'thrift', facts.record.method, body.length, facts.record);
-    this.safely(request, () => this.decide(request, call, { kind: 'thrift', method: facts.matchMethod }, { body, identity: facts.identity }), call);
+    this.safely(request, () => this.decide(request, call, { kind: 'thrift', method: facts.matchMethod }, { body, partial: false, identity: facts.identity }), call);
+  }
+
+  /** Not decoded, so no method to match and no identity to echo; the rest of the body streams on. */
+  private oversizedThriftCall(request: ProxiedRequest, prefix: Buffer): void {
+    const record: ThriftRequestFacts['record'] = { method: '', decoded: false, decodeError: tooLargeRequestError(this.limits.maxThriftRequestBytes) };
+    const call = this.begin(request, 'thrift', '', prefix.length, record);
+    this.safely(request, () => this.decide(request, call, { kind: 'thrift', method: undefined }, { body: prefix, partial: true }), call);
   }
 
   private cloudFetchDownload(request: ProxiedRequest): void {
@@ -195,13 +247,17 @@ export class RequestPipeline {
       secure: request.secure,
       hostname: request.hostname,
       port: request.port,
-      body: thrift?.body,
       collectReply: thrift !== undefined,
+      maxReplyBytes: this.limits.maxThriftReplyBytes,
     };
+    if (thrift?.partial === true) forwarded.bodyPrefix = thrift.body;
+    else if (thrift !== undefined) forwarded.body = thrift.body;
     this.deps.forwarder.forward(forwarded, (outcome: ForwardOutcome) => {
       const recorded: CallOutcome = { httpStatus: outcome.httpStatus, requestBytes: outcome.requestBytes, responseBytes: outcome.responseBytes };
       if (outcome.ok) {
-        if (thrift !== undefined) {
+        if (thrift !== undefined && outcome.replyTooLarge === true) {
+          recorded.reply = { [REPLY_NOT_DECODED_KEY]: tooLargeReplyNote(outcome.responseBytes, this.limits.maxThriftReplyBytes) };
+        } else if (thrift !== undefined) {
           const reply = thriftReplyFacts(outcome.replyBody);
           recorded.replyStatus = reply.replyStatus;
           recorded.reply = reply.reply;
@@ -214,18 +270,37 @@ export class RequestPipeline {
   }
 }
 
-/** Reads a whole (small) request body; undefined when the client went away first. */
-function readWholeBody(req: http.IncomingMessage, done: (body: Buffer | undefined) => void): void {
+/**
+ * Reads a request body of at most `maxBytes`. A longer one stops being read as soon as it passes the cap: the
+ * request is paused and handed back with the bytes read so far, for the rest to stream on from it. Undefined
+ * when the client went away first.
+ */
+function readBodyUpTo(req: http.IncomingMessage, maxBytes: number, done: (read: ReadBody | undefined) => void): void {
   const chunks: Buffer[] = [];
-  let ended = false;
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.once('end', () => {
-    ended = true;
-    done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-  });
-  req.once('close', () => {
-    if (!ended) done(undefined);
-  });
+  let length = 0;
+  let settled = false;
+  const joined = (): Buffer => (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length));
+  const settle = (read: ReadBody | undefined): void => {
+    if (settled) return;
+    settled = true;
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('close', onClose);
+    done(read);
+  };
+  const onData = (chunk: Buffer): void => {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length > maxBytes) {
+      req.pause();
+      settle({ whole: false, prefix: joined() });
+    }
+  };
+  const onEnd = (): void => settle({ whole: true, body: joined() });
+  const onClose = (): void => settle(undefined);
+  req.on('data', onData);
+  req.once('end', onEnd);
+  req.once('close', onClose);
   req.on('error', () => undefined); // reported through 'close'
   req.resume();
 }

@@ -32,6 +32,18 @@ export interface ProxyServerOptions {
   insecureUpstream?: boolean;
   /** More host name patterns whose GETs are CloudFetch downloads. */
   cloudFetchHostPatterns?: string[];
+  /**
+   * Thrift request bodies up to this many bytes are kept and decoded (default 16 MiB). A longer one streams to
+   * the server byte for byte, is recorded as not decoded (decodeError says it was too large), and, its method
+   * unknown, matches no Thrift scenario (neither a named method nor ThriftOperation), like any undecodable body.
+   */
+  maxThriftRequestBytes?: number;
+  /**
+   * Thrift reply bodies up to this many bytes are kept and decoded (default 64 MiB: FetchResults replies with
+   * inline Arrow can be tens of MB). A longer one streams to the client byte for byte and is recorded with a
+   * note saying it was too large to decode, in place of its fields.
+   */
+  maxThriftReplyBytes?: number;
 }
 
 export interface ProxyServerDeps {
@@ -55,6 +67,8 @@ const CLIENT_KEEP_ALIVE_MS = 30_000;
 export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServerDeps): Promise<RunningProxyServer> {
   const { log } = deps;
   const host = opts.host ?? '127.0.0.1';
+  validateCap('maxThriftRequestBytes', opts.maxThriftRequestBytes);
+  validateCap('maxThriftReplyBytes', opts.maxThriftReplyBytes);
   const ca = loadOrCreateCa(opts.caDir);
   if (ca.created) log.info('created the proxy CA', { path: ca.certPath });
   const agents = createUpstreamAgents({ extraCaPems: opts.upstreamCaPems, insecure: opts.insecureUpstream });
@@ -64,6 +78,7 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
     log,
     classify: createClassifier(opts.cloudFetchHostPatterns),
     forwarder: new UpstreamForwarder(new HostMap(opts.hostMappings), agents, log),
+    limits: { maxThriftRequestBytes: opts.maxThriftRequestBytes, maxThriftReplyBytes: opts.maxThriftReplyBytes },
   });
 
   // Decrypted tunnel traffic: an HTTP server that never listens; the tunnel hands it connections.
@@ -128,6 +143,12 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
   };
 
   return { host, port: self.port, caCertPath: ca.certPath, caCertPem: ca.certPem, close };
+}
+
+function validateCap(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+    throw new RangeError(`${name} must be a whole number of bytes, 0 or more (got ${value})`);
+  }
 }
 
 interface OwnAddress {

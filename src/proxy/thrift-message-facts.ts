@@ -43,3 +43,21 @@ export function thriftReplyFacts(body: Buffer | undefined): Pick<CallRecord, 're
   if (named.reply !== undefined) facts.reply = named.reply;
   return facts;
 }
+
+/** The one key of a reply record when the reply was too large to keep and decode. */
+export const REPLY_NOT_DECODED_KEY = '<not decoded>';
+
+/** A MiB count when `bytes` is a whole number of MiB, else bytes: how caps are shown. */
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
+/** The decodeError of a request body longer than the cap. */
+export function tooLargeRequestError(maxBytes: number): string {
+  return `request body too large to decode (more than ${size(maxBytes)}); forwarded undecoded`;
+}
+
+/** The note recorded as the reply of a reply longer than the cap. */
+export function tooLargeReplyNote(replyBytes: number, maxBytes: number): string {
+  return `reply too large to decode (${replyBytes} bytes, more than ${size(maxBytes)}); relayed undecoded`;
+}

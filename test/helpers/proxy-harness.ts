@@ -36,6 +36,9 @@ export interface TestProxyOptions {
   caDir?: string;
   /** Default 0: an ephemeral port. */
   port?: number;
+  /** Caps on Thrift bodies kept to decode (default: the proxy's own). */
+  maxThriftRequestBytes?: number;
+  maxThriftReplyBytes?: number;
 }
 
 export async function startTestProxy(options: TestProxyOptions = {}): Promise<TestProxy> {
@@ -56,6 +59,8 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
         upstreamCaPems: options.upstreamCaPems,
         insecureUpstream: options.insecureUpstream,
         cloudFetchHostPatterns: options.cloudFetchHostPatterns,
+        maxThriftRequestBytes: options.maxThriftRequestBytes,
+        maxThriftReplyBytes: options.maxThriftReplyBytes,
       },
       { journal, engine, log },
     );

@@ -5,8 +5,10 @@ import { nameReply } from '../../src/thrift/naming';
 import { REDACTED } from '../../src/core/redact';
 import { differencesFromDriver } from './support/driver-equivalence';
 import { driverCall, driverReply, type DriverProtocol } from './support/driver-wire';
-import { sampleRequests } from './support/sample-requests';
+import * as T from '@databricks/sql/thrift/TCLIService_types';
+import { operationHandle, sampleRequests } from './support/sample-requests';
 import {
+  closeOperationSuccess,
   executeStatementError,
   fetchResultsArrow,
   fetchResultsCloudFetch,
@@ -21,6 +23,25 @@ import {
 } from './support/sample-replies';
 
 const requests = sampleRequests();
+
+const ok = (): T.TStatus => new T.TStatus({ statusCode: T.TStatusCode.SUCCESS_STATUS });
+
+/** What a metadata call (GetTables, GetColumns, ...) answers: an operation handle, with direct results or without. */
+function metadataReply<R>(Resp: new (args: { status: T.TStatus; operationHandle?: T.TOperationHandle; directResults?: T.TSparkDirectResults }) => R, direct: boolean): () => R {
+  return () =>
+    new Resp({
+      status: ok(),
+      operationHandle: operationHandle(),
+      directResults: direct
+        ? new T.TSparkDirectResults({
+            operationStatus: operationStatusFinished(),
+            resultSetMetadata: resultSetMetadata(),
+            resultSet: fetchResultsColumns(5),
+            closeOperation: closeOperationSuccess(),
+          })
+        : undefined,
+    });
+}
 
 function field(node: ThriftValue, id: number): ThriftValue {
   if (node.type !== TType.STRUCT) throw new Error(`not a struct: ${node.type}`);
@@ -47,7 +68,24 @@ describe('reply naming, cross-checked with the driver', () => {
       fetchResultsCloudFetch,
       { '$.results.resultLinks[0].fileLink': REDACTED_FILE_LINK, '$.results.resultLinks[0].httpHeaders': REDACTED },
     ],
+    ['CloseSession', () => new T.TCloseSessionResp({ status: ok() }), {}],
+    ['CloseOperation', closeOperationSuccess, {}],
+    ['CancelOperation', () => new T.TCancelOperationResp({ status: ok() }), {}],
+    ['GetInfo', () => new T.TGetInfoResp({ status: ok(), infoValue: new T.TGetInfoValue({ stringValue: 'Spark SQL' }) }), {}],
+    ['GetTypeInfo', metadataReply(T.TGetTypeInfoResp, true), {}],
+    ['GetCatalogs', metadataReply(T.TGetCatalogsResp, true), {}],
+    ['GetSchemas', metadataReply(T.TGetSchemasResp, false), {}],
+    ['GetTables', metadataReply(T.TGetTablesResp, true), {}],
+    ['GetTableTypes', metadataReply(T.TGetTableTypesResp, false), {}],
+    ['GetColumns', metadataReply(T.TGetColumnsResp, true), {}],
+    ['GetFunctions', metadataReply(T.TGetFunctionsResp, false), {}],
+    ['GetPrimaryKeys', metadataReply(T.TGetPrimaryKeysResp, true), {}],
+    ['GetCrossReference', metadataReply(T.TGetCrossReferenceResp, false), {}],
   ];
+
+  it('covers every method a driver calls', () => {
+    expect(cases.map(([method]) => method).sort()).toEqual(Object.keys(requests).sort());
+  });
 
   describe.each<DriverProtocol>(['binary', 'binary-old-header', 'compact'])('%s protocol', (protocol) => {
     it.each(cases)('%s', (method, makeResponse, overrides) => {
