@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { credentials, type ClientReadableStream } from '@grpc/grpc-js';
+import { credentials } from '@grpc/grpc-js';
 import {
   CallKind,
   ScenarioControlClient,
@@ -45,6 +45,15 @@ async function main(): Promise<void> {
   const proxy = spawn(process.execPath, [CLI, '--fake-warehouse', '--listen-port', '0', '--api-port', '0', '--ca-dir', caDir], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  // Interrupted (Ctrl-C, or a test's timeout): stop the proxy too rather than leave it running.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    if (proxy.exitCode === null) proxy.kill('SIGTERM');
+    rmSync(caDir, { recursive: true, force: true });
+    process.stderr.write(`demo: stopped by ${signal}\n`);
+    process.exit(1);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const ready = await readReadyLine(proxy);
     const warehouse = ready.warehouse!;
@@ -52,13 +61,13 @@ async function main(): Promise<void> {
     say(`fake warehouse: https://${warehouse.host}${warehouse.path} (reached through the proxy)\n`);
 
     const client = new ScenarioControlClient(`${ready.apiHost}:${ready.apiPort}`, credentials.createInsecure());
-    const stream = client.watchCalls({ methods: [] });
-    stream.on('data', (event: WatchCallsResponse) => printEvent(event));
-    stream.on('error', () => undefined);
+    const watch = new WatchPrinter(client);
     try {
-      for (const act of ACTS) await runAct(act, client, ready);
+      // The stream carries live events only: traffic before its LIVE marker would not be shown.
+      await watch.until(() => watch.live, 'the LIVE marker of WatchCalls');
+      for (const act of ACTS) await runAct(act, client, ready, watch);
     } finally {
-      stream.cancel();
+      watch.close();
       client.close();
     }
   } finally {
@@ -67,7 +76,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function runAct(act: Act, client: ScenarioControlClient, ready: ReadyLine): Promise<void> {
+async function runAct(act: Act, client: ScenarioControlClient, ready: ReadyLine, watch: WatchPrinter): Promise<void> {
   say(`== ${act.title}`);
   await new Promise<void>((resolve, reject) =>
     client.enableScenario({ name: act.scenario, untilDisabled: false, keepCallHistory: false }, (err, resp) => {
@@ -94,11 +103,67 @@ async function runAct(act: Act, client: ScenarioControlClient, ready: ReadyLine)
     },
     { caCertPem: readFileSync(ready.caCertPath, 'utf8') },
   );
+  // Show every call the proxy recorded for this act (EnableScenario cleared the history) before the driver's
+  // verdict, so the output reads in the order things happened.
+  const recorded = await new Promise<bigint[]>((resolve, reject) =>
+    client.listCalls({ fromSequence: 0n, limit: 0 }, (err, resp) => (err ? reject(err) : resolve(resp.calls.map((c) => c.sequence)))),
+  );
+  await watch.until(() => recorded.every((seq) => watch.completed.has(seq)), 'WatchCalls to report every recorded call');
   printReport(report);
   const fired = await new Promise<number>((resolve, reject) =>
     client.getScenario({ name: act.scenario }, (err, resp) => (err ? reject(err) : resolve(Number(resp.scenario?.firedCount ?? 0)))),
   );
   say(`GetScenario ${act.scenario}: fired ${fired} time(s), now disabled\n`);
+}
+
+/** Prints the WatchCalls stream as it arrives and remembers enough to wait for it to catch up. */
+class WatchPrinter {
+  live = false;
+  readonly completed = new Set<bigint>();
+  private error: Error | undefined;
+  private readonly stream;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(client: ScenarioControlClient) {
+    this.stream = client.watchCalls({ methods: [] });
+    this.stream.on('data', (event: WatchCallsResponse) => {
+      printEvent(event);
+      if (event.type === WatchEventType.WATCH_EVENT_TYPE_LIVE) this.live = true;
+      if (event.type === WatchEventType.WATCH_EVENT_TYPE_CALL_COMPLETED && event.call) this.completed.add(event.call.sequence);
+      this.wake();
+    });
+    this.stream.on('error', (err: Error) => {
+      this.error = err;
+      this.wake();
+    });
+  }
+
+  /** Resolves once `done()` holds; rejects if the stream fails or after `timeoutMs`. */
+  until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (done()) finish(resolve);
+        else if (this.error) finish(() => reject(new Error(`WatchCalls failed while waiting for ${what}: ${this.error!.message}`)));
+      };
+      const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))), timeoutMs);
+      const finish = (settle: () => void): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        settle();
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  close(): void {
+    this.stream.on('error', () => undefined);
+    this.stream.cancel();
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
 }
 
 function printEvent(event: WatchCallsResponse): void {

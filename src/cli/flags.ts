@@ -8,10 +8,16 @@ import {
   DEFAULT_LISTEN_PORT,
   MAX_HISTORY_SIZE,
 } from '../app-defaults';
+import { DEFAULT_CLOUDFETCH_THRESHOLD_ROWS, DEFAULT_LINK_LIFETIME_MS, DEFAULT_ROWS_PER_CLOUDFETCH_FILE } from '../fake/options';
 
 export const DEFAULT_CA_DIR = '~/.thrift-fault-proxy/ca';
 export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
+
+/** Largest --fake-cloudfetch-threshold and --fake-rows-per-file. */
+export const MAX_FAKE_ROWS = 1_000_000_000;
+/** Longest --fake-link-lifetime-ms: 7 days, the longest a real presigned link lives. */
+export const MAX_FAKE_LINK_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface FlagSpec {
   name: string;
@@ -64,6 +70,21 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'fake-warehouse',
     description:
       'Also start an embedded fake Databricks SQL warehouse and cloud storage behind the proxy; the ready line\'s "warehouse" says how to reach it.',
+  },
+  {
+    name: 'fake-cloudfetch-threshold',
+    value: 'ROWS',
+    description: `With --fake-warehouse: results with more rows than this are served as CloudFetch links, smaller ones inline (default ${DEFAULT_CLOUDFETCH_THRESHOLD_ROWS}).`,
+  },
+  {
+    name: 'fake-rows-per-file',
+    value: 'ROWS',
+    description: `With --fake-warehouse: rows in each CloudFetch file (default ${DEFAULT_ROWS_PER_CLOUDFETCH_FILE}).`,
+  },
+  {
+    name: 'fake-link-lifetime-ms',
+    value: 'MS',
+    description: `With --fake-warehouse: how long a presigned CloudFetch link stays valid; a later download gets 403 (default ${DEFAULT_LINK_LIFETIME_MS}, 15 minutes).`,
   },
   { name: 'version', description: 'Print the version and exit.' },
   { name: 'help', description: 'Print this help and exit.' },

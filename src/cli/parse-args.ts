@@ -11,7 +11,7 @@ import {
   DEFAULT_LISTEN_PORT,
   MAX_HISTORY_SIZE,
 } from '../app-defaults';
-import { DEFAULT_CA_DIR, DEFAULT_LOG_LEVEL, FLAGS, LOG_LEVELS } from './flags';
+import { DEFAULT_CA_DIR, DEFAULT_LOG_LEVEL, FLAGS, LOG_LEVELS, MAX_FAKE_LINK_LIFETIME_MS, MAX_FAKE_ROWS } from './flags';
 import { LogLevel } from '../core/logger';
 
 export class UsageError extends Error {
@@ -32,7 +32,22 @@ export interface CliRunOptions {
   historySize: number;
   logLevel: LogLevel;
   fakeWarehouse: boolean;
+  /** Settings of the fake warehouse given on the command line (only with --fake-warehouse); unset: its defaults. */
+  fakeWarehouseSettings: FakeWarehouseSettings;
 }
+
+/** The fake warehouse's settings reachable from the command line (names as in FakeWarehouseOptions). */
+export interface FakeWarehouseSettings {
+  /** --fake-cloudfetch-threshold */
+  cloudFetchThresholdRows?: number;
+  /** --fake-rows-per-file */
+  rowsPerCloudFetchFile?: number;
+  /** --fake-link-lifetime-ms */
+  linkLifetimeMs?: number;
+}
+
+/** The flags that configure the fake warehouse and so need --fake-warehouse. */
+const FAKE_SETTING_FLAGS = ['fake-cloudfetch-threshold', 'fake-rows-per-file', 'fake-link-lifetime-ms'] as const;
 
 export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: CliRunOptions };
 
@@ -62,6 +77,19 @@ export function parseCliArgs(argv: readonly string[], homeDir: string = os.homed
     return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
   };
 
+  const fakeWarehouse = values['fake-warehouse'] === true;
+  const strayFakeFlag = FAKE_SETTING_FLAGS.find((flag) => values[flag] !== undefined);
+  if (!fakeWarehouse && strayFakeFlag !== undefined) {
+    throw new UsageError(`--${strayFakeFlag} configures the fake warehouse: it needs --fake-warehouse too`);
+  }
+  const fakeWarehouseSettings: FakeWarehouseSettings = {};
+  const threshold = optionalInteger(text('fake-cloudfetch-threshold'), 'fake-cloudfetch-threshold', 1, MAX_FAKE_ROWS);
+  if (threshold !== undefined) fakeWarehouseSettings.cloudFetchThresholdRows = threshold;
+  const rowsPerFile = optionalInteger(text('fake-rows-per-file'), 'fake-rows-per-file', 1, MAX_FAKE_ROWS);
+  if (rowsPerFile !== undefined) fakeWarehouseSettings.rowsPerCloudFetchFile = rowsPerFile;
+  const lifetime = optionalInteger(text('fake-link-lifetime-ms'), 'fake-link-lifetime-ms', 1, MAX_FAKE_LINK_LIFETIME_MS);
+  if (lifetime !== undefined) fakeWarehouseSettings.linkLifetimeMs = lifetime;
+
   return {
     kind: 'run',
     options: {
@@ -76,7 +104,8 @@ export function parseCliArgs(argv: readonly string[], homeDir: string = os.homed
       cloudFetchHosts: nonEmpty(list('cloudfetch-host'), 'cloudfetch-host'),
       historySize: integer(text('history-size'), 'history-size', DEFAULT_HISTORY_SIZE, 1, MAX_HISTORY_SIZE),
       logLevel: logLevel(text('log-level')),
-      fakeWarehouse: values['fake-warehouse'] === true,
+      fakeWarehouse,
+      fakeWarehouseSettings,
     },
   };
 }
@@ -98,6 +127,10 @@ function integer(value: string | undefined, flag: string, fallback: number, min:
     throw new UsageError(`--${flag}: '${value}' is not a whole number from ${min} to ${max}`);
   }
   return n;
+}
+
+function optionalInteger(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  return value === undefined ? undefined : integer(value, flag, min, min, max);
 }
 
 function directory(value: string, homeDir: string): string {

@@ -37,7 +37,9 @@ export function startupBanner(info: ProxyInfo): string {
   ];
   if (info.fakeWarehouse) {
     const w = info.fakeWarehouse;
-    lines.push(`  warehouse    https://${hostPort(w.host, w.port)}${w.path} (fake; its token is in the ready line)`);
+    lines.push(`  warehouse    https://${hostPort(w.host, w.port)}${w.path} (fake, reached through the proxy)`);
+    // Printed on purpose: the fake's own random token, accepted by nothing but this process's fake warehouse.
+    lines.push(`  token        ${w.token} (test-only token of the fake warehouse, not a real secret)`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -18,7 +18,7 @@ export function appOptionsFromCli(options: CliRunOptions, log: Logger): AppOptio
     insecureUpstream: options.insecureUpstream,
     cloudFetchHostPatterns: options.cloudFetchHosts,
     historySize: options.historySize,
-    fakeWarehouse: options.fakeWarehouse,
+    fakeWarehouse: options.fakeWarehouse ? { ...options.fakeWarehouseSettings } : false,
     log,
   };
 }

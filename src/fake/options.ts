@@ -58,6 +58,13 @@ export interface ResolvedOptions {
   directLinks: boolean;
 }
 
+/** Results with more rows than this are served as CloudFetch links (when the driver allows it). */
+export const DEFAULT_CLOUDFETCH_THRESHOLD_ROWS = 10_000;
+/** Rows in each CloudFetch file. */
+export const DEFAULT_ROWS_PER_CLOUDFETCH_FILE = 5_000;
+/** How long a presigned CloudFetch link stays valid: 15 minutes. */
+export const DEFAULT_LINK_LIFETIME_MS = 15 * 60 * 1000;
+
 export const DEFAULT_WAREHOUSE_HOST_NAME = 'fake-workspace.cloud.databricks.com';
 export const DEFAULT_STORAGE_HOST_NAME = 'fakeaccount.blob.core.windows.net';
 export const DEFAULT_WAREHOUSE_ID = 'f4ke0000wh000001';
@@ -72,10 +79,10 @@ export function resolveOptions(opts: FakeWarehouseOptions = {}): ResolvedOptions
     warehouseId: opts.warehouseId ?? DEFAULT_WAREHOUSE_ID,
     // A fresh token per start, shaped like a Databricks personal access token, so nothing real is ever accepted.
     token: opts.token ?? `dapi-fake-${randomBytes(16).toString('hex')}`,
-    cloudFetchThresholdRows: opts.cloudFetchThresholdRows ?? 10_000,
-    rowsPerCloudFetchFile: opts.rowsPerCloudFetchFile ?? 5_000,
+    cloudFetchThresholdRows: opts.cloudFetchThresholdRows ?? DEFAULT_CLOUDFETCH_THRESHOLD_ROWS,
+    rowsPerCloudFetchFile: opts.rowsPerCloudFetchFile ?? DEFAULT_ROWS_PER_CLOUDFETCH_FILE,
     linksPerFetch: opts.linksPerFetch ?? 4,
-    linkLifetimeMs: opts.linkLifetimeMs ?? 15 * 60 * 1000,
+    linkLifetimeMs: opts.linkLifetimeMs ?? DEFAULT_LINK_LIFETIME_MS,
     maxRowsPerInlineBatch: opts.maxRowsPerInlineBatch ?? 2048,
     executionDelayMs: opts.executionDelayMs ?? 0,
     maxRangeRows: opts.maxRangeRows ?? 10_000_000,

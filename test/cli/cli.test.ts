@@ -101,6 +101,9 @@ describe('thrift-fault-proxy', () => {
     [['--log-level', 'loud'], /--log-level: 'loud' is not one of error, warn, info, debug/],
     [['--map-host', 'no-equals-sign'], /--map-host: invalid host mapping 'no-equals-sign'.*NAME=HOST:PORT/],
     [['--upstream-ca', '/nonexistent/ca.pem'], /--upstream-ca: cannot read \/nonexistent\/ca.pem \(ENOENT\)/],
+    [['--fake-warehouse', '--fake-link-lifetime-ms', '0'], /--fake-link-lifetime-ms: '0' is not a whole number from 1 to 604800000/],
+    [['--fake-warehouse', '--fake-cloudfetch-threshold', 'lots'], /--fake-cloudfetch-threshold: 'lots' is not a whole number from 1 to 1000000000/],
+    [['--fake-rows-per-file', '100'], /--fake-rows-per-file configures the fake warehouse: it needs --fake-warehouse too/],
   ])('exits 2 with a message for %j', async (args, message) => {
     const result = await runCli([...args, '--ca-dir', path.join(tmp, 'unused')]);
     expect(result.code).toBe(2);

@@ -1,5 +1,14 @@
 import path from 'node:path';
 import { CliRunOptions, parseCliArgs, UsageError } from '../../src/cli/parse-args';
+import { appOptionsFromCli } from '../../src/cli/resolve-options';
+import { createLogger } from '../../src/core/logger';
+import {
+  DEFAULT_CLOUDFETCH_THRESHOLD_ROWS,
+  DEFAULT_LINK_LIFETIME_MS,
+  DEFAULT_ROWS_PER_CLOUDFETCH_FILE,
+  resolveOptions,
+  type FakeWarehouseOptions,
+} from '../../src/fake/options';
 
 function run(argv: string[]): CliRunOptions {
   const command = parseCliArgs(argv, '/home/tester');
@@ -32,6 +41,7 @@ describe('parseCliArgs', () => {
       historySize: 1000,
       logLevel: 'info',
       fakeWarehouse: false,
+      fakeWarehouseSettings: {},
     });
   });
 
@@ -41,6 +51,7 @@ describe('parseCliArgs', () => {
       '--ca-dir', '~/ca', '--map-host', 'a.example=127.0.0.1:1', '--map-host', 'b.example=127.0.0.1:2',
       '--upstream-ca', 'x.pem', '--insecure-upstream', '--cloudfetch-host', 'minio.local',
       '--history-size', '5', '--log-level', 'debug', '--fake-warehouse',
+      '--fake-cloudfetch-threshold', '100', '--fake-rows-per-file=40', '--fake-link-lifetime-ms', '300',
     ]);
     expect(options).toEqual({
       listenHost: '0.0.0.0',
@@ -55,6 +66,7 @@ describe('parseCliArgs', () => {
       historySize: 5,
       logLevel: 'debug',
       fakeWarehouse: true,
+      fakeWarehouseSettings: { cloudFetchThresholdRows: 100, rowsPerCloudFetchFile: 40, linkLifetimeMs: 300 },
     });
   });
 
@@ -75,7 +87,38 @@ describe('parseCliArgs', () => {
     [['--listen-host', ''], /--listen-host: an address is required/],
     [['--cloudfetch-host', ' '], /--cloudfetch-host: a host name pattern is required/],
     [['--insecure-upstream=yes'], /does not take an argument/],
+    [['--fake-warehouse', '--fake-cloudfetch-threshold', '0'], /^--fake-cloudfetch-threshold: '0' is not a whole number from 1 to 1000000000$/],
+    [['--fake-warehouse', '--fake-rows-per-file', '-5'], /--fake-rows-per-file/],
+    [['--fake-warehouse', '--fake-rows-per-file', '2.5'], /^--fake-rows-per-file: '2.5' is not a whole number from 1 to 1000000000$/],
+    [['--fake-warehouse', '--fake-link-lifetime-ms', '0'], /^--fake-link-lifetime-ms: '0' is not a whole number from 1 to 604800000$/],
+    [['--fake-warehouse', '--fake-link-lifetime-ms', '1e3'], /^--fake-link-lifetime-ms: '1e3' is not a whole number/],
+    [['--fake-warehouse', '--fake-link-lifetime-ms', '604800001'], /^--fake-link-lifetime-ms: '604800001' is not a whole number from 1 to 604800000$/],
+    [['--fake-link-lifetime-ms', '300'], /^--fake-link-lifetime-ms configures the fake warehouse: it needs --fake-warehouse too$/],
+    [['--fake-cloudfetch-threshold', '10'], /^--fake-cloudfetch-threshold configures the fake warehouse: it needs --fake-warehouse too$/],
+    [['--fake-rows-per-file', '10'], /^--fake-rows-per-file configures the fake warehouse: it needs --fake-warehouse too$/],
   ])('rejects %j with a message saying what is wrong', (argv, expected) => {
     expect(usageError(argv)).toMatch(expected);
+  });
+});
+
+describe('appOptionsFromCli', () => {
+  const log = createLogger({ level: 'error' });
+
+  it('passes the fake warehouse settings to the app, which hands them to startFakeWarehouse', () => {
+    const options = run(['--fake-warehouse', '--fake-cloudfetch-threshold', '100', '--fake-rows-per-file', '40', '--fake-link-lifetime-ms', '300']);
+    expect(appOptionsFromCli(options, log).fakeWarehouse).toEqual({ cloudFetchThresholdRows: 100, rowsPerCloudFetchFile: 40, linkLifetimeMs: 300 });
+    // Every setting the command line can give is one the fake accepts, and it keeps it.
+    const resolved = resolveOptions(appOptionsFromCli(options, log).fakeWarehouse as FakeWarehouseOptions);
+    expect(resolved).toMatchObject({ cloudFetchThresholdRows: 100, rowsPerCloudFetchFile: 40, linkLifetimeMs: 300 });
+  });
+
+  it('starts the fake with its defaults when only --fake-warehouse is given, and no fake without it', () => {
+    expect(appOptionsFromCli(run(['--fake-warehouse']), log).fakeWarehouse).toEqual({});
+    expect(appOptionsFromCli(run([]), log).fakeWarehouse).toBe(false);
+    expect(resolveOptions({})).toMatchObject({
+      cloudFetchThresholdRows: DEFAULT_CLOUDFETCH_THRESHOLD_ROWS,
+      rowsPerCloudFetchFile: DEFAULT_ROWS_PER_CLOUDFETCH_FILE,
+      linkLifetimeMs: DEFAULT_LINK_LIFETIME_MS,
+    });
   });
 });

@@ -2,7 +2,7 @@
 // the warehouse computed, and the proxy must have recorded every Thrift call and CloudFetch download.
 import { CallKind, CallState, WatchEventType, type WatchCallsResponse } from '../../gen/thriftproxy/v1/scenario_control';
 import { CLOUDFETCH_METHOD } from '../../src/core/model';
-import { ControlApi, StreamRecorder } from '../api/support/control-client';
+import { StreamRecorder } from '../api/support/control-client';
 import { startE2eEnv, type E2eEnv } from './support/e2e-env';
 import { expectedRangeDigest } from './support/expected-rows';
 
@@ -17,7 +17,6 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  env.recorder.clear();
   env.app.control.resetCalls();
 });
 
@@ -85,7 +84,7 @@ it('runs metadata calls through the proxy', async () => {
 });
 
 it('streams a scenario over gRPC WatchCalls: the injected CloudFetch 503, then the retry that succeeded', async () => {
-  const api = new ControlApi(`${env.app.info.apiHost}:${env.app.info.apiPort}`);
+  const api = env.api;
   const events = new StreamRecorder<WatchCallsResponse>(api.watchCalls({}));
   try {
     await events.until((m) => m.some((e) => e.type === WatchEventType.WATCH_EVENT_TYPE_LIVE));
@@ -112,6 +111,5 @@ it('streams a scenario over gRPC WatchCalls: the injected CloudFetch 503, then t
     expect((await api.getScenario('cloudfetch_503')).scenario).toMatchObject({ enabled: false, firedCount: 1n });
   } finally {
     events.stream.cancel();
-    api.close();
   }
 });

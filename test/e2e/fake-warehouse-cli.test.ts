@@ -1,58 +1,150 @@
 // The one-command mode as users run it: the built `thrift-fault-proxy --fake-warehouse`, its ready line and
-// banner, and the official driver querying the fake through it with nothing else configured.
+// banner, and the official driver querying the fake through it with nothing else configured; then the fake's
+// settings given on the command line (threshold, file size, link lifetime) doing what they say.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnDriver } from '../../scripts/driver/spawn-driver';
-import { assertBuilt, firstLine, startCli, type CliRun } from '../cli/support/cli-process';
-import { waitFor } from '../helpers/wait-for';
+import { CallKind, CallState, EnableScenarioRequest } from '../../gen/thriftproxy/v1/scenario_control';
+import type { DriverRunRequest } from '../../scripts/driver/protocol';
+import { spawnDriver, type DriverRunOutcome } from '../../scripts/driver/spawn-driver';
+import type { ReadyLine } from '../../src/cli/ready-line';
+import { CLOUDFETCH_METHOD } from '../../src/core/model';
+import { ControlApi } from '../api/support/control-client';
+import { assertBuilt, firstLine, startCli, stderrContaining, type CliRun } from '../cli/support/cli-process';
+import { durationMs, GrpcCallWatch } from './support/call-watch';
 import { expectedRangeDigest } from './support/expected-rows';
 
-let caDir: string;
-let run: CliRun;
+type Ready = ReadyLine & { warehouse: NonNullable<ReadyLine['warehouse']> };
 
-beforeAll(() => {
-  assertBuilt();
-  caDir = mkdtempSync(join(tmpdir(), 'tfp-cli-fake-'));
-  run = startCli(['--fake-warehouse', '--listen-port', '0', '--api-port', '0', '--ca-dir', caDir]);
-});
-
-afterAll(async () => {
-  if (run && run.child.exitCode === null) {
-    run.child.kill('SIGTERM');
-    await run.exited;
-  }
-  if (caDir) rmSync(caDir, { recursive: true, force: true });
-});
-
-it('prints the warehouse in the ready line and the banner, and serves the driver through the proxy', async () => {
-  const ready = JSON.parse(await firstLine(run, 20_000)) as {
-    proxyHost: string;
-    proxyPort: number;
-    caCertPath: string;
-    warehouse: { host: string; port: number; path: string; token: string };
-  };
-  expect(ready.warehouse).toEqual({
-    host: 'fake-workspace.cloud.databricks.com',
-    port: 443,
-    path: expect.stringMatching(/^\/sql\/1\.0\/warehouses\/[A-Za-z0-9_-]+$/),
-    token: expect.stringMatching(/^dapi-fake-[0-9a-f]{32}$/),
+/** Starts the built CLI with --fake-warehouse (and `extra` flags) on free ports; stops it in afterAll. */
+function cliWithFakeWarehouse(extra: string[]): { ready: () => Promise<Ready>; run: () => CliRun } {
+  let caDir: string | undefined;
+  let run: CliRun | undefined;
+  let ready: Promise<Ready> | undefined;
+  beforeAll(() => {
+    assertBuilt();
+    caDir = mkdtempSync(join(tmpdir(), 'tfp-cli-fake-'));
+    run = startCli(['--fake-warehouse', '--listen-port', '0', '--api-port', '0', '--ca-dir', caDir, ...extra]);
+    const started = run;
+    ready = firstLine(started, 20_000).then((line) => JSON.parse(line) as Ready);
+    ready.catch(() => undefined);
   });
-  const bannerLine = `warehouse    https://fake-workspace.cloud.databricks.com:443${ready.warehouse.path}`;
-  // The banner follows the ready line on stderr.
-  await waitFor(() => run.stderr().includes(bannerLine), 'the warehouse line of the banner');
-  // The token is in the machine-readable line only, never in the human-readable output.
-  expect(run.stderr()).not.toContain(ready.warehouse.token);
+  afterAll(async () => {
+    if (run && run.child.exitCode === null && run.child.signalCode === null) {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+    if (caDir) rmSync(caDir, { recursive: true, force: true });
+  });
+  return { ready: () => ready!, run: () => run! };
+}
 
-  const { report } = await spawnDriver(
-    {
-      connection: { ...ready.warehouse, proxy: { host: ready.proxyHost, port: ready.proxyPort } },
+function driveThroughProxy(ready: Ready, request: Omit<DriverRunRequest, 'connection'>): Promise<DriverRunOutcome> {
+  return spawnDriver(
+    { connection: { ...ready.warehouse, proxy: { host: ready.proxyHost, port: ready.proxyPort } }, ...request },
+    { caCertPem: readFileSync(ready.caCertPath, 'utf8') },
+  );
+}
+
+describe('thrift-fault-proxy --fake-warehouse', () => {
+  const cli = cliWithFakeWarehouse([]);
+
+  it('prints the warehouse and its test-only token in the ready line and the banner, and serves the driver through the proxy', async () => {
+    const ready = await cli.ready();
+    expect(ready.warehouse).toEqual({
+      host: 'fake-workspace.cloud.databricks.com',
+      port: 443,
+      path: expect.stringMatching(/^\/sql\/1\.0\/warehouses\/[A-Za-z0-9_-]+$/),
+      token: expect.stringMatching(/^dapi-fake-[0-9a-f]{32}$/),
+    });
+    // The banner on stderr says the same as the ready line: address and token, the token marked as a fake's.
+    const bannerLine = `warehouse    https://fake-workspace.cloud.databricks.com:443${ready.warehouse.path}`;
+    const tokenLine = `token        ${ready.warehouse.token} (test-only token of the fake warehouse, not a real secret)`;
+    const stderr = await stderrContaining(cli.run(), tokenLine);
+    expect(stderr).toContain(bannerLine);
+    expect(stderr.indexOf(bannerLine)).toBeLessThan(stderr.indexOf(tokenLine));
+
+    const { report } = await driveThroughProxy(ready, {
       client: { retryDelayMin: 20, retryDelayMax: 100 },
       // 12000 rows: more than the default CloudFetch threshold (10000), so the storage host is used too.
       steps: [{ kind: 'query', sql: 'SELECT * FROM range(12000)' }],
-    },
-    { caCertPem: readFileSync(ready.caCertPath, 'utf8') },
-  );
-  expect(report.error).toBeUndefined();
-  expect(report.steps[0]!.rowsDigest).toBe(expectedRangeDigest(12000));
+    });
+    expect(report.error).toBeUndefined();
+    expect(report.steps[0]!.rowsDigest).toBe(expectedRangeDigest(12000));
+  });
+});
+
+describe('thrift-fault-proxy --fake-warehouse with --fake-cloudfetch-threshold, --fake-rows-per-file, --fake-link-lifetime-ms', () => {
+  const THRESHOLD = 1000;
+  const ROWS_PER_FILE = 400;
+  const LIFETIME_MS = 300;
+  const cli = cliWithFakeWarehouse([
+    '--fake-cloudfetch-threshold', String(THRESHOLD),
+    '--fake-rows-per-file', String(ROWS_PER_FILE),
+    '--fake-link-lifetime-ms', String(LIFETIME_MS),
+  ]);
+  let api: ControlApi;
+
+  beforeAll(async () => {
+    const ready = await cli.ready();
+    api = new ControlApi(`${ready.apiHost}:${ready.apiPort}`);
+  });
+
+  afterAll(() => {
+    api?.close();
+  });
+
+  beforeEach(async () => {
+    await api.resetCalls();
+  });
+
+  it('serves a result of exactly the threshold inline, and one row more as CloudFetch files of the given size', async () => {
+    const ready = await cli.ready();
+    const atThreshold = await driveThroughProxy(ready, { steps: [{ kind: 'query', sql: `SELECT * FROM range(${THRESHOLD})` }] });
+    expect(atThreshold.report.error).toBeUndefined();
+    expect(atThreshold.report.steps[0]!.rowsDigest).toBe(expectedRangeDigest(THRESHOLD));
+    expect((await api.countCalls({ kind: CallKind.CALL_KIND_CLOUD_FETCH })).count).toBe(0n);
+
+    const above = await driveThroughProxy(ready, {
+      client: { retryDelayMin: 20, retryDelayMax: 100 },
+      steps: [{ kind: 'query', sql: `SELECT * FROM range(${THRESHOLD + 1})` }],
+    });
+    expect(above.report.error).toBeUndefined();
+    expect(above.report.steps[0]!.rowsDigest).toBe(expectedRangeDigest(THRESHOLD + 1));
+    const downloads = (await api.listCalls({ filter: { kind: CallKind.CALL_KIND_CLOUD_FETCH } })).calls;
+    // 1001 rows in files of 400: 400 + 400 + 201, each file named by its first row and row count.
+    expect(downloads.map((d) => /\/part-(\d+-\d+)\.arrow\?/.exec(d.path)?.[1]).sort()).toEqual(['0-400', '400-400', '800-201']);
+    expect(downloads.every((d) => d.httpStatus === 200 && d.method === CLOUDFETCH_METHOD)).toBe(true);
+  });
+
+  it('expires links after --fake-link-lifetime-ms: a download held past it gets 403 from the fake storage', async () => {
+    const ready = await cli.ready();
+    const watch = await GrpcCallWatch.open(api);
+    try {
+      // Hold one download three times the link's lifetime before it goes on to storage. With the default
+      // lifetime (15 minutes) the same hold is waited out and every row arrives (e2e long_running_cloud_fetch).
+      const holdMs = 3 * LIFETIME_MS;
+      await api.enableScenario(EnableScenarioRequest.fromPartial({ name: 'long_running_cloud_fetch', duration: { seconds: 0n, nanos: holdMs * 1e6 } }));
+      const { report } = await driveThroughProxy(ready, {
+        client: { retryDelayMin: 20, retryDelayMax: 100 },
+        steps: [{ kind: 'query', sql: `SELECT * FROM range(${THRESHOLD + 1})` }],
+      });
+      await watch.settle();
+
+      const held = await watch.waitForCompleted((c) => c.scenario === 'long_running_cloud_fetch');
+      // The proxy forwarded the held GET after the hold; storage refused the now expired link.
+      expect(held).toMatchObject({ kind: CallKind.CALL_KIND_CLOUD_FETCH, state: CallState.CALL_STATE_COMPLETED, httpStatus: 403 });
+      expect(durationMs(held)).toBeGreaterThanOrEqual(holdMs - 50);
+      // The downloads nobody held got there in time.
+      const others = watch.completed().filter((c) => c.kind === CallKind.CALL_KIND_CLOUD_FETCH && c.sequence !== held.sequence);
+      expect(others.length).toBeGreaterThan(0);
+      expect(others.every((c) => c.httpStatus === 200)).toBe(true);
+      // The driver does not re-fetch links: the query fails.
+      expect(report.ok).toBe(false);
+      expect(report.failedAt).toBe('step 0');
+      expect(report.error!.message).toMatch(/^CloudFetch HTTP error 403\b/);
+    } finally {
+      watch.close();
+    }
+  });
 });

@@ -21,3 +21,17 @@ it('lists every finding of the e2e cases in the README\'s findings section', () 
   expect(withFindings.length).toBeGreaterThan(0);
   for (const c of withFindings) expect(section).toContain(`\`${c.scenario}\``);
 });
+
+it('arms and watches every scenario case over the real gRPC control API, not in-process', () => {
+  const support = join(__dirname, 'support');
+  const runner = readFileSync(join(support, 'run-scenario-cases.ts'), 'utf8');
+  // A gRPC WatchCalls stream, live before the scenario is armed with the EnableScenario RPC.
+  expect(runner).toMatch(/GrpcCallWatch\.open\(env\.api\)[\s\S]*env\.api\.enableScenario\([\s\S]*env\.runDriver\(/);
+  const watch = readFileSync(join(support, 'call-watch.ts'), 'utf8');
+  expect(watch).toContain('WATCH_EVENT_TYPE_LIVE');
+  // Nothing in the e2e support reaches around the API into the in-process facade.
+  for (const file of ['run-scenario-cases.ts', 'scenario-cases.ts', 'call-watch.ts', 'e2e-env.ts']) {
+    const text = readFileSync(join(support, file), 'utf8');
+    expect({ file, inProcess: text.match(/\bcontrol\.(enableScenario|disableScenario|disableAllScenarios|watchCalls|listCalls)\b/g) }).toEqual({ file, inProcess: null });
+  }
+});

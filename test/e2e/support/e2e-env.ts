@@ -9,7 +9,7 @@ import { createLogger } from '../../../src/core/logger';
 import { startFakeWarehouse, type FakeWarehouseOptions, type RunningFakeWarehouse } from '../../../src/fake';
 import type { DriverClientOptions, DriverRunRequest, DriverStep } from '../../../scripts/driver/protocol';
 import { spawnDriver, type DriverRunOutcome } from '../../../scripts/driver/spawn-driver';
-import { CallRecorder } from './call-recorder';
+import { ControlApi } from '../../api/support/control-client';
 
 /** Retries fast so failure scenarios finish in milliseconds; attempts stay at the driver's default (5). */
 export const FAST_RETRIES: DriverClientOptions = { retryDelayMin: 20, retryDelayMax: 100, retriesTimeout: 20_000 };
@@ -17,7 +17,8 @@ export const FAST_RETRIES: DriverClientOptions = { retryDelayMin: 20, retryDelay
 export interface E2eEnv {
   app: RunningApp;
   fake: RunningFakeWarehouse;
-  recorder: CallRecorder;
+  /** A grpc-js client of the app's control port (apiHost:apiPort), as a driver team's test would use. */
+  api: ControlApi;
   /** Runs the driver through the proxy against the fake. */
   runDriver(steps: DriverStep[], client?: DriverClientOptions, extra?: Partial<DriverRunRequest>): Promise<DriverRunOutcome>;
   close(): Promise<void>;
@@ -41,11 +42,11 @@ export async function startE2eEnv(fakeOptions: FakeWarehouseOptions = {}): Promi
     rmSync(caDir, { recursive: true, force: true });
     throw err;
   }
-  const recorder = new CallRecorder(app.control);
+  const api = new ControlApi(`${app.info.apiHost}:${app.info.apiPort}`);
   return {
     app,
     fake,
-    recorder,
+    api,
     runDriver(steps, client = FAST_RETRIES, extra = {}) {
       return spawnDriver(
         {
@@ -65,7 +66,7 @@ export async function startE2eEnv(fakeOptions: FakeWarehouseOptions = {}): Promi
       );
     },
     async close() {
-      recorder.close();
+      api.close();
       try {
         await app.close();
       } finally {

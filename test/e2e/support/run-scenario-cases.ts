@@ -1,5 +1,9 @@
-// Runs scenario cases as jest tests against one proxy + fake: enable, run the driver, check both sides.
+// Runs scenario cases as jest tests against one proxy + fake, the way a driver team's test would: open a gRPC
+// WatchCalls stream and wait for its LIVE marker, arm the scenario with the gRPC EnableScenario RPC, run the
+// driver, let the stream catch up, then check the driver's outcome against what the stream reported.
+import { EnableScenarioRequest } from '../../../gen/thriftproxy/v1/scenario_control';
 import { SCENARIO_CATALOG } from '../../../src/scenarios/catalog';
+import { GrpcCallWatch } from './call-watch';
 import { startE2eEnv, type E2eEnv } from './e2e-env';
 import { CLOUDFETCH_FAKE, type ScenarioCase } from './scenario-cases';
 
@@ -15,23 +19,37 @@ export function describeScenarioCases(title: string, cases: readonly ScenarioCas
       await env?.close();
     });
 
-    afterEach(() => {
+    afterEach(async () => {
       // A case whose scenario did not fire must not leak it into the next case.
-      env.app.control.disableAllScenarios();
+      await env.api.disableAllScenarios();
     });
 
     for (const c of cases) {
       it(`${c.scenario}: the driver ${c.outcome}`, async () => {
         expect(SCENARIO_CATALOG.map((s) => s.name)).toContain(c.scenario);
-        env.recorder.clear();
-        env.app.control.enableScenario(c.scenario, c.enable);
-        const { report } = await env.runDriver(c.steps, c.client);
-        await c.check({
-          env,
-          report,
-          completed: () => env.recorder.completed(),
-          streamed: (predicate) => env.recorder.waitForCompleted(predicate),
-        });
+        const watch = await GrpcCallWatch.open(env.api);
+        try {
+          const request = EnableScenarioRequest.fromPartial({ ...c.enable, name: c.scenario });
+          const armed = (await env.api.enableScenario(request)).scenario;
+          expect(armed).toMatchObject({ name: c.scenario, enabled: true });
+          // Enabling cleared the call history: the stream and ListCalls both start from this run.
+          expect((await env.api.countCalls({})).count).toBe(0n);
+
+          const { report } = await env.runDriver(c.steps, c.client);
+          await watch.settle();
+          await c.check({
+            env,
+            report,
+            completed: () => watch.completed(),
+            streamed: (predicate) => watch.waitForCompleted(predicate),
+          });
+          // The engine's count of firings agrees with the calls the stream attributed to the scenario.
+          const after = (await env.api.getScenario(c.scenario)).scenario!;
+          expect(Number(after.firedCount)).toBe(watch.completed().filter((call) => call.scenario === c.scenario).length);
+          expect(after.firedCount).toBeGreaterThan(0n);
+        } finally {
+          watch.close();
+        }
       });
     }
   });

@@ -2,26 +2,34 @@
 // observed afterwards, both on the driver's side (its report) and on the proxy's (recorded and streamed calls).
 // Where the official Node.js driver behaves in a way a driver team might not expect, the case says so in
 // `finding`; the README's "Findings about the official Node.js driver" section lists the same.
-import type { CallRecord, EnableOptions } from '../../../src/core/model';
+import type { Duration } from '../../../gen/google/protobuf/duration';
+import { CallKind, CallState, type Call, type EnableScenarioRequest } from '../../../gen/thriftproxy/v1/scenario_control';
 import { CLOUDFETCH_METHOD } from '../../../src/core/model';
 import type { DriverClientOptions, DriverRunReport, DriverStep } from '../../../scripts/driver/protocol';
+import { durationMs, outcome, startMs } from './call-watch';
 import type { E2eEnv } from './e2e-env';
 import { expectedRangeDigest } from './expected-rows';
 
 export interface ScenarioRun {
   env: E2eEnv;
   report: DriverRunReport;
-  /** Waits until a completed call matching the predicate has been streamed (WatchCalls), and returns it. */
-  streamed(predicate: (c: CallRecord) => boolean): Promise<CallRecord>;
-  /** Calls completed so far, in the order the proxy streamed them. */
-  completed(): CallRecord[];
+  /** Waits until a completed call matching the predicate has been streamed (gRPC WatchCalls), and returns it. */
+  streamed(predicate: (c: Call) => boolean): Promise<Call>;
+  /**
+   * Calls the gRPC WatchCalls stream reported completed, in the order it reported them. The runner has already
+   * waited for the stream to report every call the proxy recorded during the run.
+   */
+  completed(): Call[];
 }
+
+/** How the case arms its scenario: the fields of the gRPC EnableScenarioRequest besides the name. */
+export type EnableFields = Partial<Omit<EnableScenarioRequest, 'name'>>;
 
 export interface ScenarioCase {
   scenario: string;
   /** What the driver did, in words: the test's title. */
   outcome: string;
-  enable?: EnableOptions;
+  enable?: EnableFields;
   client?: DriverClientOptions;
   steps: DriverStep[];
   finding?: string;
@@ -36,8 +44,13 @@ const INLINE_QUERY: DriverStep[] = [{ kind: 'query', sql: 'SELECT * FROM range(1
 /** Fast retries plus a socket timeout well below the hold scenarios' durations. */
 const SHORT_SOCKET_TIMEOUT: DriverClientOptions = { retryDelayMin: 20, retryDelayMax: 100, retriesTimeout: 20_000, socketTimeout: 700 };
 
-const isDownload = (c: CallRecord) => c.method === CLOUDFETCH_METHOD;
-const firedBy = (name: string) => (c: CallRecord) => c.scenario === name;
+const isDownload = (c: Call) => c.kind === CallKind.CALL_KIND_CLOUD_FETCH && c.method === CLOUDFETCH_METHOD;
+const firedBy = (name: string) => (c: Call) => c.scenario === name;
+
+/** A hold time for EnableScenarioRequest.duration. */
+function ms(value: number): Duration {
+  return { seconds: BigInt(Math.floor(value / 1000)), nanos: (value % 1000) * 1_000_000 };
+}
 
 function expectAllRows(run: ScenarioRun, rows: number): void {
   expect(run.report.error).toBeUndefined();
@@ -47,7 +60,7 @@ function expectAllRows(run: ScenarioRun, rows: number): void {
 }
 
 /** The scenario fired exactly once, on one download, and nothing else was injected. */
-function injectedOnce(run: ScenarioRun, name: string): CallRecord[] {
+function injectedOnce(run: ScenarioRun, name: string): Call[] {
   const injected = run.completed().filter(firedBy(name));
   expect(injected).toHaveLength(1);
   return injected;
@@ -62,7 +75,7 @@ function cloudFetchClientError(scenario: string, status: number, finding?: strin
     finding,
     async check(run) {
       const call = await run.streamed(firedBy(scenario));
-      expect(call).toMatchObject({ kind: 'cloudfetch', method: CLOUDFETCH_METHOD, httpStatus: status, state: 'completed' });
+      expect(call).toMatchObject({ kind: CallKind.CALL_KIND_CLOUD_FETCH, method: CLOUDFETCH_METHOD, httpStatus: status, state: CallState.CALL_STATE_COMPLETED });
       injectedOnce(run, scenario);
       expect(run.report.ok).toBe(false);
       expect(run.report.failedAt).toBe('step 0');
@@ -74,10 +87,10 @@ function cloudFetchClientError(scenario: string, status: number, finding?: strin
 }
 
 /** A retryable failure of a CloudFetch GET: one injected download, then a successful one of the same file. */
-function cloudFetchRetried(scenario: string, outcome: string, injected: (c: CallRecord) => void, extra: Partial<ScenarioCase> = {}): ScenarioCase {
+function cloudFetchRetried(scenario: string, what: string, injected: (c: Call) => void, extra: Partial<ScenarioCase> = {}): ScenarioCase {
   return {
     scenario,
-    outcome,
+    outcome: what,
     steps: CLOUDFETCH_QUERY,
     ...extra,
     async check(run) {
@@ -87,8 +100,8 @@ function cloudFetchRetried(scenario: string, outcome: string, injected: (c: Call
       expectAllRows(run, CLOUDFETCH_ROWS);
       const sameFile = run.completed().filter((c) => isDownload(c) && c.path === failed.path);
       // The stream shows the injected attempt first, then the retry that succeeded.
-      expect(sameFile.map((c) => (c.scenario ? `injected ${c.httpStatus ?? c.state}` : `ok ${c.httpStatus}`))).toEqual([
-        `injected ${failed.httpStatus ?? failed.state}`,
+      expect(sameFile.map((c) => (c.scenario ? `injected ${outcome(c)}` : `ok ${outcome(c)}`))).toEqual([
+        `injected ${outcome(failed)}`,
         'ok 200',
       ]);
     },
@@ -104,7 +117,7 @@ function openSessionHttpError(scenario: string, status: number, finding?: string
     finding,
     async check(run) {
       const call = await run.streamed(firedBy(scenario));
-      expect(call).toMatchObject({ kind: 'thrift', method: 'OpenSession', httpStatus: status });
+      expect(call).toMatchObject({ kind: CallKind.CALL_KIND_THRIFT, method: 'OpenSession', httpStatus: status, state: CallState.CALL_STATE_COMPLETED });
       expect(run.report.ok).toBe(false);
       expect(run.report.failedAt).toBe('openSession');
       expect(run.report.error!.message).toContain(`bad HTTP status code: ${status}`);
@@ -127,20 +140,20 @@ export const CLOUDFETCH_CASES: readonly ScenarioCase[] = [
   cloudFetchClientError('cloudfetch_405', 405),
   cloudFetchClientError('cloudfetch_412', 412),
   cloudFetchRetried('cloudfetch_500', 'retries the download after 500 and returns every row', (c) =>
-    expect(c).toMatchObject({ httpStatus: 500, state: 'completed' }),
+    expect(c).toMatchObject({ httpStatus: 500, state: CallState.CALL_STATE_COMPLETED }),
   ),
   cloudFetchRetried('cloudfetch_503', 'retries the download after 503 and returns every row', (c) =>
-    expect(c).toMatchObject({ httpStatus: 503, state: 'completed' }),
+    expect(c).toMatchObject({ httpStatus: 503, state: CallState.CALL_STATE_COMPLETED }),
   ),
   cloudFetchRetried(
     'cloudfetch_connection_reset',
     'retries the download after a connection reset and returns every row',
-    (c) => expect(c.state).toBe('failed'),
+    (c) => expect(c).toMatchObject({ state: CallState.CALL_STATE_FAILED, httpStatus: 0, error: expect.stringMatching(/reset/) }),
   ),
   {
     scenario: 'cloudfetch_timeout',
     outcome: 'waits out a held download even with a socketTimeout shorter than the hold, and returns every row',
-    enable: { durationMs: 2_500 },
+    enable: { duration: ms(2_500) },
     client: { ...SHORT_SOCKET_TIMEOUT },
     steps: CLOUDFETCH_QUERY,
     finding:
@@ -148,8 +161,8 @@ export const CLOUDFETCH_CASES: readonly ScenarioCase[] = [
       'neither timed out nor retried (Thrift calls do time out, see network_timeout_open_session).',
     async check(run) {
       const held = await run.streamed(firedBy('cloudfetch_timeout'));
-      expect(held).toMatchObject({ httpStatus: 200, state: 'completed' });
-      expect(held.durationMs).toBeGreaterThanOrEqual(2_400);
+      expect(held).toMatchObject({ httpStatus: 200, state: CallState.CALL_STATE_COMPLETED });
+      expect(durationMs(held)).toBeGreaterThanOrEqual(2_400);
       injectedOnce(run, 'cloudfetch_timeout');
       expectAllRows(run, CLOUDFETCH_ROWS);
       // One GET per file: the held one was not abandoned and retried.
@@ -160,20 +173,20 @@ export const CLOUDFETCH_CASES: readonly ScenarioCase[] = [
   {
     scenario: 'long_running_cloud_fetch',
     outcome: 'waits for a slow download and returns every row, sending no Thrift call meanwhile',
-    enable: { durationMs: 1_000 },
+    enable: { duration: ms(1_000) },
     steps: CLOUDFETCH_QUERY,
     finding:
       'While a CloudFetch download is slow the driver sends no GetOperationStatus (or any other) heartbeat: the operation is not kept alive.',
     async check(run) {
       const held = await run.streamed(firedBy('long_running_cloud_fetch'));
-      expect(held).toMatchObject({ httpStatus: 200, state: 'completed' });
-      expect(held.durationMs).toBeGreaterThanOrEqual(900);
+      expect(held).toMatchObject({ httpStatus: 200, state: CallState.CALL_STATE_COMPLETED });
+      expect(durationMs(held)).toBeGreaterThanOrEqual(900);
       expectAllRows(run, CLOUDFETCH_ROWS);
-      const heldFrom = held.startTime.getTime();
-      const heldUntil = heldFrom + held.durationMs!;
+      const heldFrom = startMs(held);
+      const heldUntil = heldFrom + durationMs(held);
       const thriftDuringHold = run
         .completed()
-        .filter((c) => c.kind === 'thrift' && c.startTime.getTime() > heldFrom && c.startTime.getTime() < heldUntil);
+        .filter((c) => c.kind === CallKind.CALL_KIND_THRIFT && startMs(c) > heldFrom && startMs(c) < heldUntil);
       expect(thriftDuringHold.map((c) => c.method)).toEqual([]);
     },
   },
@@ -189,8 +202,8 @@ export const THRIFT_CASES: readonly ScenarioCase[] = [
       'ERROR (only the message differs). StatusError is not an Error subclass either (no stack).',
     async check(run) {
       const call = await run.streamed(firedBy('invalid_session_handle'));
-      expect(call).toMatchObject({ method: 'ExecuteStatement', httpStatus: 200 });
-      expect(call.replyStatus).toMatchObject({ statusCode: 4, errorMessage: 'Invalid SessionHandle: the session does not exist or has expired' });
+      expect(call).toMatchObject({ kind: CallKind.CALL_KIND_THRIFT, method: 'ExecuteStatement', httpStatus: 200 });
+      expect(call.replyStatus).toMatchObject({ statusCode: 4, statusName: 'INVALID_HANDLE_STATUS', errorMessage: 'Invalid SessionHandle: the session does not exist or has expired' });
       expect(run.report.failedAt).toBe('step 0');
       expect(run.report.error).toMatchObject({ name: 'StatusError', code: -1, message: 'Invalid SessionHandle: the session does not exist or has expired' });
       expect(run.completed().filter((c) => c.method === 'ExecuteStatement')).toHaveLength(1);
@@ -207,8 +220,8 @@ export const THRIFT_CASES: readonly ScenarioCase[] = [
     steps: INLINE_QUERY,
     async check(run) {
       const call = await run.streamed(firedBy('session_timeout_premature'));
-      expect(call).toMatchObject({ method: 'ExecuteStatement', httpStatus: 200 });
-      expect(call.replyStatus).toMatchObject({ statusCode: 3 });
+      expect(call).toMatchObject({ kind: CallKind.CALL_KIND_THRIFT, method: 'ExecuteStatement', httpStatus: 200 });
+      expect(call.replyStatus).toMatchObject({ statusCode: 3, statusName: 'ERROR_STATUS' });
       expect(run.report.failedAt).toBe('step 0');
       expect(run.report.error).toMatchObject({ name: 'StatusError', code: -1, message: 'Session expired due to inactivity. Open a new session and retry.' });
     },
@@ -217,14 +230,14 @@ export const THRIFT_CASES: readonly ScenarioCase[] = [
   {
     scenario: 'network_timeout_open_session',
     outcome: 'gives up on a held OpenSession after its socketTimeout ("Request timed out"), without retrying',
-    enable: { durationMs: 2_500 },
+    enable: { duration: ms(2_500) },
     client: { ...SHORT_SOCKET_TIMEOUT },
     steps: INLINE_QUERY,
     async check(run) {
       const held = await run.streamed(firedBy('network_timeout_open_session'));
       // The proxy records the call as failed when the driver hangs up, long before the hold would have ended.
-      expect(held).toMatchObject({ method: 'OpenSession', state: 'failed' });
-      expect(held.durationMs).toBeLessThan(2_400);
+      expect(held).toMatchObject({ method: 'OpenSession', state: CallState.CALL_STATE_FAILED });
+      expect(durationMs(held)).toBeLessThan(2_400);
       expect(run.report.failedAt).toBe('openSession');
       expect(run.report.error).toMatchObject({ name: 'TApplicationException', message: 'Request timed out' });
       expect(run.completed().filter((c) => c.method === 'OpenSession')).toHaveLength(1);
@@ -237,7 +250,7 @@ export const THRIFT_CASES: readonly ScenarioCase[] = [
     steps: INLINE_QUERY,
     async check(run) {
       const reset = await run.streamed(firedBy('network_failure_close_session'));
-      expect(reset).toMatchObject({ method: 'CloseSession', state: 'failed' });
+      expect(reset).toMatchObject({ method: 'CloseSession', state: CallState.CALL_STATE_FAILED });
       const closes = run.completed().filter((c) => c.method === 'CloseSession');
       expect(closes.map((c) => (c.scenario ? 'reset' : c.httpStatus))).toEqual(['reset', 200]);
       expectAllRows(run, 100);
