@@ -6,7 +6,9 @@ namespace ThriftFaultProxy.Testing
     /// <summary>
     /// ADBC (Databricks / Spark C# driver) connection properties that route a driver through the proxy and make it
     /// trust the proxy's CA, as the original proxy's README documents. Certificate validation stays on: the driver
-    /// trusts the proxy CA file instead of accepting everything.
+    /// trusts the proxy CA file instead of accepting everything. Not verified against a real ADBC driver: if one does
+    /// not apply <see cref="TrustedCertificatePath"/> to its CloudFetch downloads, set
+    /// <see cref="DisableServerCertificateValidation"/> to "true" (clients/csharp/README.md, "ADBC properties").
     /// </summary>
     public static class AdbcProxyProperties
     {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -43,8 +44,22 @@ namespace ThriftFaultProxy.Testing
                 arguments.Add(options.HistorySize.Value.ToString(CultureInfo.InvariantCulture));
             }
             if (options.FakeWarehouse) arguments.Add("--fake-warehouse");
+            // Passed as given, also without FakeWarehouse: the proxy then refuses them with a message saying so.
+            AddNumber(arguments, "--fake-cloudfetch-threshold", options.FakeCloudFetchThresholdRows);
+            AddNumber(arguments, "--fake-rows-per-file", options.FakeRowsPerFile);
+            if (options.FakeLinkLifetime.HasValue)
+            {
+                AddNumber(arguments, "--fake-link-lifetime-ms", (long)Math.Max(1, Math.Ceiling(options.FakeLinkLifetime.Value.TotalMilliseconds)));
+            }
             arguments.AddRange(options.ExtraArguments);
             return arguments;
+        }
+
+        private static void AddNumber(List<string> arguments, string flag, long? value)
+        {
+            if (!value.HasValue) return;
+            arguments.Add(flag);
+            arguments.Add(value.Value.ToString(CultureInfo.InvariantCulture));
         }
 
         /// <summary>Quotes one argument for a command line (Windows CRT rules, also read correctly by .NET on Unix).</summary>

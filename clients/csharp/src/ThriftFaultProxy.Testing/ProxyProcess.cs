@@ -228,7 +228,11 @@ namespace ThriftFaultProxy.Testing
                 if (first == exited.Task && !ready.Task.IsCompleted)
                 {
                     // Let the last stderr lines arrive: they usually say why it exited.
-                    await Task.Run(() => process.WaitForExit(2000)).ConfigureAwait(false);
+                    // WaitForExit(timeout) does not wait for the asynchronous readers; WaitForExit() after it does.
+                    await Task.Run(() =>
+                    {
+                        if (process.WaitForExit(2000)) process.WaitForExit();
+                    }).ConfigureAwait(false);
                     throw new ProxyStartException(
                         $"The proxy exited with code {process.ExitCode} before it was ready.\nCommand: {commandLine}\nIts stderr:\n{StandardErrorTail}");
                 }
@@ -264,7 +268,7 @@ namespace ThriftFaultProxy.Testing
             try
             {
 #if NETSTANDARD2_0
-                process.Kill();
+                ProcessTree.KillWithoutRuntimeSupport(process.Id);
 #else
                 process.Kill(entireProcessTree: true);
 #endif

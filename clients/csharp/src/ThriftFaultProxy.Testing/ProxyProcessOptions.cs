@@ -48,6 +48,21 @@ namespace ThriftFaultProxy.Testing
         /// <summary>--fake-warehouse: also run the embedded fake Databricks SQL warehouse.</summary>
         public bool FakeWarehouse { get; set; }
 
+        /// <summary>
+        /// --fake-cloudfetch-threshold (needs <see cref="FakeWarehouse"/>): results with more rows than this are served as
+        /// CloudFetch links, smaller ones inline; null: the fake warehouse's default (10000).
+        /// </summary>
+        public int? FakeCloudFetchThresholdRows { get; set; }
+
+        /// <summary>--fake-rows-per-file (needs <see cref="FakeWarehouse"/>): rows in each CloudFetch file; null: the default (5000).</summary>
+        public int? FakeRowsPerFile { get; set; }
+
+        /// <summary>
+        /// --fake-link-lifetime-ms (needs <see cref="FakeWarehouse"/>): how long a presigned CloudFetch link stays valid, in
+        /// whole milliseconds (at least 1); a later download gets 403. Null: the default (15 minutes).
+        /// </summary>
+        public TimeSpan? FakeLinkLifetime { get; set; }
+
         /// <summary>More command-line arguments, passed last.</summary>
         public IList<string> ExtraArguments { get; } = new List<string>();
 

@@ -43,4 +43,62 @@ public sealed class FakeWarehouseTests(FakeWarehouseProxyFixture fixture) : ICla
         Assert.Equal(["OpenSession", "ExecuteStatement"], recorded.Select(c => c.Method));
         Assert.All(recorded, c => Assert.DoesNotContain(warehouse.Token, c.ToString()));
     }
+
+    [Fact]
+    public async Task By_default_a_small_result_comes_inline()
+    {
+        var reply = await ExecuteRangeAsync(fixture.Proxy, rows: 10);
+
+        Assert.Equal("ARROW_BASED_SET", ResultFormat(reply));
+        Assert.False(reply.Fields["directResults"].StructValue.Fields["resultSet"].StructValue.Fields["results"].StructValue.Fields.ContainsKey("resultLinks"));
+    }
+
+    [Fact]
+    public async Task FakeCloudFetchThresholdRows_and_FakeRowsPerFile_make_a_small_result_come_as_CloudFetch_links()
+    {
+        var options = new ProxyProcessOptions { FakeWarehouse = true, FakeCloudFetchThresholdRows = 5, FakeRowsPerFile = 4 };
+        await using var proxy = await ProxyProcess.StartAsync(options);
+
+        var reply = await ExecuteRangeAsync(proxy, rows: 10);
+
+        Assert.Equal("URL_BASED_SET", ResultFormat(reply));
+        var links = reply.Fields["directResults"].StructValue.Fields["resultSet"].StructValue.Fields["results"].StructValue.Fields["resultLinks"].ListValue.Values;
+        // 10 rows in files of 4: rows 0-3, 4-7, 8-9.
+        Assert.Equal([4.0, 4.0, 2.0], links.Select(l => NumberOf(l.StructValue.Fields["rowCount"])));
+    }
+
+    [Fact]
+    public async Task A_fake_warehouse_setting_without_the_fake_warehouse_is_refused_with_the_proxy_s_reason()
+    {
+        var error = await Assert.ThrowsAsync<ProxyStartException>(() => ProxyProcess.StartAsync(new ProxyProcessOptions { FakeLinkLifetime = TimeSpan.FromSeconds(1) }));
+
+        Assert.Contains("--fake-link-lifetime-ms", error.Message);
+        Assert.Contains("--fake-warehouse", error.Message);
+    }
+
+    /// <summary>OpenSession, then SELECT * FROM range(rows) with CloudFetch allowed and direct results; the proxy's decoded reply.</summary>
+    private static async Task<Google.Protobuf.WellKnownTypes.Struct> ExecuteRangeAsync(ProxyProcess proxy, int rows)
+    {
+        var warehouse = proxy.Warehouse!;
+        await using var calls = await proxy.Control.SubscribeAsync(new CallWatchOptions { Method = "ExecuteStatement" });
+        using var handler = proxy.CreateHttpClientHandler();
+        var tcli = new TcliClient(handler, new Uri($"https://{warehouse.Host}:{warehouse.Port}{warehouse.Path}"), warehouse.Token);
+        var session = await tcli.OpenSessionAsync("token", warehouse.Token);
+
+        var statement = await tcli.ExecuteStatementAsync(session.SessionGuid!, session.SessionSecret!, $"SELECT * FROM range({rows})",
+                                                         canDownloadResult: true, directResultsMaxRows: 1000);
+
+        Assert.Equal(TcliProtocol.StatusSuccess, statement.StatusCode);
+        var call = Assert.Single(await calls.WaitForCallsAsync(completed: true, timeout: Waits.Event));
+        return call.Reply;
+    }
+
+    private static string ResultFormat(Google.Protobuf.WellKnownTypes.Struct reply) =>
+        reply.Fields["directResults"].StructValue.Fields["resultSetMetadata"].StructValue.Fields["resultFormat"].StringValue;
+
+    // The proxy renders i64 values as numbers, or as strings when they do not fit a double exactly.
+    private static double NumberOf(Google.Protobuf.WellKnownTypes.Value value) =>
+        value.KindCase == Google.Protobuf.WellKnownTypes.Value.KindOneofCase.StringValue
+            ? double.Parse(value.StringValue, System.Globalization.CultureInfo.InvariantCulture)
+            : value.NumberValue;
 }

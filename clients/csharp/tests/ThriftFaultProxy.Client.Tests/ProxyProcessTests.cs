@@ -66,6 +66,8 @@ public sealed class ProxyProcessTests
 
         Assert.Contains("exited with code 2", error.Message);
         Assert.Contains("no-such-flag", error.Message);
+        // From its stderr, not only the command line.
+        Assert.Contains("thrift-fault-proxy --help", error.Message);
     }
 
     [Fact]

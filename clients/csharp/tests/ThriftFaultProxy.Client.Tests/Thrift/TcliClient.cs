@@ -50,6 +50,11 @@ public sealed class TcliClient
         }, cancellationToken);
 
     public Task<TcliReply> ExecuteStatementAsync(byte[] sessionGuid, byte[] sessionSecret, string statement, CancellationToken cancellationToken = default) =>
+        ExecuteStatementAsync(sessionGuid, sessionSecret, statement, canDownloadResult: false, directResultsMaxRows: null, cancellationToken);
+
+    /// <param name="canDownloadResult">TExecuteStatementReq.canDownloadResult: the server may answer with CloudFetch links.</param>
+    /// <param name="directResultsMaxRows">TExecuteStatementReq.getDirectResults.maxRows: the first page comes with the reply.</param>
+    public Task<TcliReply> ExecuteStatementAsync(byte[] sessionGuid, byte[] sessionSecret, string statement, bool canDownloadResult, long? directResultsMaxRows, CancellationToken cancellationToken = default) =>
         CallAsync("ExecuteStatement", async protocol =>
         {
             await protocol.WriteStructBeginAsync(new TStruct("TExecuteStatementReq"), cancellationToken);
@@ -72,6 +77,23 @@ public sealed class TcliClient
             await protocol.WriteFieldBeginAsync(new TField("statement", TType.String, TcliProtocol.ExecuteStatement), cancellationToken);
             await protocol.WriteStringAsync(statement, cancellationToken);
             await protocol.WriteFieldEndAsync(cancellationToken);
+            if (directResultsMaxRows.HasValue)
+            {
+                await protocol.WriteFieldBeginAsync(new TField("getDirectResults", TType.Struct, TcliProtocol.ExecuteGetDirectResults), cancellationToken);
+                await protocol.WriteStructBeginAsync(new TStruct("TSparkGetDirectResults"), cancellationToken);
+                await protocol.WriteFieldBeginAsync(new TField("maxRows", TType.I64, TcliProtocol.GetDirectResultsMaxRows), cancellationToken);
+                await protocol.WriteI64Async(directResultsMaxRows.Value, cancellationToken);
+                await protocol.WriteFieldEndAsync(cancellationToken);
+                await protocol.WriteFieldStopAsync(cancellationToken);
+                await protocol.WriteStructEndAsync(cancellationToken);
+                await protocol.WriteFieldEndAsync(cancellationToken);
+            }
+            if (canDownloadResult)
+            {
+                await protocol.WriteFieldBeginAsync(new TField("canDownloadResult", TType.Bool, TcliProtocol.ExecuteCanDownloadResult), cancellationToken);
+                await protocol.WriteBoolAsync(true, cancellationToken);
+                await protocol.WriteFieldEndAsync(cancellationToken);
+            }
             await protocol.WriteFieldStopAsync(cancellationToken);
             await protocol.WriteStructEndAsync(cancellationToken);
         }, cancellationToken);

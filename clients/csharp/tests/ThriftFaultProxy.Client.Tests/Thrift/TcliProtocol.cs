@@ -19,6 +19,11 @@ public static class TcliProtocol
     /// <summary>TExecuteStatementReq fields.</summary>
     public const short ExecuteSessionHandle = 1;
     public const short ExecuteStatement = 2;
+    public const short ExecuteGetDirectResults = 1281;
+    public const short ExecuteCanDownloadResult = 1283;
+
+    /// <summary>TSparkGetDirectResults.maxRows.</summary>
+    public const short GetDirectResultsMaxRows = 1;
 
     /// <summary>Every T*Resp carries its TStatus as field 1; TStatus fields.</summary>
     public const short RespStatus = 1;
