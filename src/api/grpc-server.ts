@@ -1,13 +1,14 @@
 // The control port: ScenarioControl, standard health checking and server reflection on one gRPC server.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { HealthImplementation } from 'grpc-health-check';
 import { ScenarioControlService } from '../../gen/thriftproxy/v1/scenario_control';
 import { ProxyControl } from '../core/control';
 import { ApiErrorLog } from './grpc-status';
+import { HealthService, HealthStatuses, ServingStatus } from './health-service';
 import { addReflection } from './reflection';
 import { ActiveWatches, createScenarioControlService } from './scenario-control-service';
 
 export const SCENARIO_CONTROL_SERVICE_NAME = 'thriftproxy.v1.ScenarioControl';
+const HEALTH_SERVICE_NAME = 'grpc.health.v1.Health';
 
 export interface ApiServerOptions {
   host: string;
@@ -29,9 +30,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const server = new Server();
   const activeWatches: ActiveWatches = new Set();
   server.addService(ScenarioControlService, createScenarioControlService(options.control, activeWatches, options.logError));
-  const health = new HealthImplementation({ '': 'SERVING', [SCENARIO_CONTROL_SERVICE_NAME]: 'SERVING' });
-  health.addToServer(server);
-  addReflection(server);
+  const health = new HealthStatuses({ '': ServingStatus.SERVING, [SCENARIO_CONTROL_SERVICE_NAME]: ServingStatus.SERVING });
+  server.addService(HealthService, health.implementation());
+  // list_services names what clients are meant to call; reflection itself is still described on request.
+  addReflection(server, { services: [SCENARIO_CONTROL_SERVICE_NAME, HEALTH_SERVICE_NAME] });
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${formatHost(options.host)}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>
@@ -42,10 +44,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
-      health.setStatus('', 'NOT_SERVING');
-      health.setStatus(SCENARIO_CONTROL_SERVICE_NAME, 'NOT_SERVING');
+      health.setStatus('', ServingStatus.NOT_SERVING);
+      health.setStatus(SCENARIO_CONTROL_SERVICE_NAME, ServingStatus.NOT_SERVING);
+      // Health Watch streams have now seen NOT_SERVING; they end with OK, WatchCalls streams with UNAVAILABLE.
+      health.endWatches();
       for (const stop of [...activeWatches]) stop();
-      // Health Watch streams and slow clients must not keep the process alive.
+      // Slow clients must not keep the process alive.
       const force = setTimeout(() => server.forceShutdown(), options.shutdownGraceMs ?? 1000);
       server.tryShutdown(() => {
         clearTimeout(force);

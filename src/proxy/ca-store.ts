@@ -1,19 +1,30 @@
 // The proxy's own certificate authority, persisted in --ca-dir: made on the first run, reused afterwards, so
 // clients trust one PEM for good. The layout (certs/ca.pem, keys/ca.private.key, keys/ca.public.key) is the one
 // http-mitm-proxy loads, so it picks up this CA instead of making its own. Private keys are mode 0600.
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
+
+/** The CA parsed for signing leaf certificates. */
+export interface CaSigner {
+  cert: forge.pki.Certificate;
+  privateKey: forge.pki.rsa.PrivateKey;
+}
 
 export interface ProxyCa {
   certPem: string;
   /** Absolute path of the PEM certificate clients must trust. */
   certPath: string;
-  cert: forge.pki.Certificate;
-  privateKey: forge.pki.rsa.PrivateKey;
+  /** End of the CA's validity; leaf certificates never outlive it. */
+  notAfter: Date;
   /** Whether this run created the CA (false: loaded from caDir). */
   created: boolean;
+  /**
+   * The certificate and key in forge's form, parsed on the first call (the first intercepted host) and kept:
+   * forge's PEM parsing costs start-up milliseconds that only signing needs.
+   */
+  signer(): CaSigner;
 }
 
 export const CA_COMMON_NAME = 'thrift-fault-proxy CA';
@@ -34,22 +45,35 @@ export function caPaths(caDir: string): { cert: string; privateKey: string; publ
 export function loadOrCreateCa(caDir: string, now: Date = new Date()): ProxyCa {
   const paths = caPaths(caDir);
   const loaded = tryLoad(paths);
-  if (loaded !== undefined && loaded.cert.validity.notAfter.getTime() - now.getTime() > RENEW_BEFORE_MS) {
+  if (loaded !== undefined && loaded.notAfter.getTime() - now.getTime() > RENEW_BEFORE_MS) {
     restrictKeyFiles(paths);
     return { ...loaded, certPath: paths.cert, created: false };
   }
   return { ...create(paths, now), certPath: paths.cert, created: true };
 }
 
-function tryLoad(paths: ReturnType<typeof caPaths>): Pick<ProxyCa, 'certPem' | 'cert' | 'privateKey'> | undefined {
+type CaFiles = Pick<ProxyCa, 'certPem' | 'notAfter' | 'signer'>;
+
+function tryLoad(paths: ReturnType<typeof caPaths>): CaFiles | undefined {
   if (!fs.existsSync(paths.cert) || !fs.existsSync(paths.privateKey)) return undefined;
   const certPem = fs.readFileSync(paths.cert, 'utf8');
-  const cert = forge.pki.certificateFromPem(certPem);
-  const privateKey = forge.pki.privateKeyFromPem(fs.readFileSync(paths.privateKey, 'utf8')) as forge.pki.rsa.PrivateKey;
-  return { certPem, cert, privateKey };
+  const keyPem = fs.readFileSync(paths.privateKey, 'utf8');
+  // Node's native parser checks the pair now (well under a millisecond), so a broken CA still fails the start.
+  const x509 = new X509Certificate(certPem);
+  if (!x509.checkPrivateKey(createPrivateKey(keyPem))) throw new Error(`${paths.privateKey} is not the key of ${paths.cert}`);
+  let signer: CaSigner | undefined;
+  return {
+    certPem,
+    notAfter: new Date(x509.validTo),
+    signer: () =>
+      (signer ??= {
+        cert: forge.pki.certificateFromPem(certPem),
+        privateKey: forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey,
+      }),
+  };
 }
 
-function create(paths: ReturnType<typeof caPaths>, now: Date): Pick<ProxyCa, 'certPem' | 'cert' | 'privateKey'> {
+function create(paths: ReturnType<typeof caPaths>, now: Date): CaFiles {
   // Node's native key generation takes milliseconds where forge's takes most of a second.
   const keys = generateKeyPairSync('rsa', {
     modulusLength: 2048,
@@ -82,7 +106,8 @@ function create(paths: ReturnType<typeof caPaths>, now: Date): Pick<ProxyCa, 'ce
   writeFileAtomically(paths.privateKey, keys.privateKey, 0o600);
   writeFileAtomically(paths.publicKey, keys.publicKey, 0o644);
   writeFileAtomically(paths.cert, certPem, 0o644);
-  return { certPem, cert, privateKey };
+  const signer: CaSigner = { cert, privateKey };
+  return { certPem, notAfter: cert.validity.notAfter, signer: () => signer };
 }
 
 /** Tightens key files made by older runs or other tools; the mode asked at creation is subject to umask. */

@@ -20,11 +20,11 @@ interface LeafKey {
 
 export class LeafCertificates {
   private readonly key: Promise<LeafKey>;
-  private readonly caKeyId: string;
+  /** Made with the first leaf: it needs the CA parsed, which start-up does without. */
+  private caKeyId: string | undefined;
   private readonly contexts = new Map<string, Promise<tls.SecureContext>>();
 
   constructor(private readonly ca: ProxyCa) {
-    this.caKeyId = ca.cert.generateSubjectKeyIdentifier().getBytes();
     this.key = new Promise((resolve, reject) =>
       generateKeyPair(
         'rsa',
@@ -63,15 +63,17 @@ export class LeafCertificates {
   /** PEM of a leaf certificate for `hostname`, signed by the CA. */
   async issuePem(hostname: string, now: Date = new Date()): Promise<string> {
     const key = await this.key;
+    const signer = this.ca.signer();
+    this.caKeyId ??= signer.cert.generateSubjectKeyIdentifier().getBytes();
     const cert = forge.pki.createCertificate();
     cert.publicKey = key.publicKey;
     cert.serialNumber = randomSerial();
     cert.validity.notBefore = new Date(now.getTime() - DAY_MS);
-    const caExpiry = this.ca.cert.validity.notAfter.getTime();
+    const caExpiry = this.ca.notAfter.getTime();
     cert.validity.notAfter = new Date(Math.min(now.getTime() + LEAF_LIFETIME_MS, caExpiry));
     // A common name longer than 64 characters is invalid X.509; the SAN is what clients check anyway.
     cert.setSubject([{ name: 'commonName', value: hostname.slice(0, 64) }]);
-    cert.setIssuer(this.ca.cert.subject.attributes);
+    cert.setIssuer(signer.cert.subject.attributes);
     cert.setExtensions([
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
@@ -81,7 +83,7 @@ export class LeafCertificates {
       // Strict verifiers (OpenSSL's X509_STRICT, Python 3.13 by default) require the authority key id.
       { name: 'authorityKeyIdentifier', keyIdentifier: this.caKeyId },
     ]);
-    cert.sign(this.ca.privateKey, forge.md.sha256.create());
+    cert.sign(signer.privateKey, forge.md.sha256.create());
     return forge.pki.certificateToPem(cert);
   }
 }

@@ -37,9 +37,21 @@ describe('proxy CA', () => {
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
   });
 
+  it('refuses a CA whose key is not the certificate\'s, at load rather than at the first leaf', () => {
+    loadOrCreateCa(dir);
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'tfp-ca-other-'));
+    try {
+      loadOrCreateCa(other);
+      fs.copyFileSync(caPaths(other).privateKey, caPaths(dir).privateKey);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+    expect(() => loadOrCreateCa(dir)).toThrow(/is not the key of/);
+  });
+
   it('replaces a CA that is about to expire', () => {
     const original = loadOrCreateCa(dir);
-    const nearExpiry = new Date(original.cert.validity.notAfter.getTime() - 24 * 60 * 60 * 1000);
+    const nearExpiry = new Date(original.notAfter.getTime() - 24 * 60 * 60 * 1000);
     const renewed = loadOrCreateCa(dir, nearExpiry);
     expect(renewed.created).toBe(true);
     expect(renewed.certPem).not.toBe(original.certPem);
