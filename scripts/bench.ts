@@ -265,7 +265,7 @@ async function main(): Promise<void> {
       const t0 = process.hrtime.bigint();
       const child = spawn(
         process.execPath,
-        [cli, '--listen-port', '0', '--api-port', '0', '--ca-dir', path.join(work, 'ca'), '--log-level', 'error',
+        [...(process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean), cli, '--listen-port', '0', '--api-port', '0', '--ca-dir', path.join(work, 'ca'), '--log-level', 'error',
           '--map-host', `${STORAGE_HOST}=127.0.0.1:${httpsPort}`, '--upstream-ca', path.join(work, 'upstream-ca.pem')],
         { stdio: ['ignore', 'pipe', 'ignore'] },
       );
