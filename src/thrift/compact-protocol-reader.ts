@@ -1,16 +1,8 @@
 // TCompactProtocol: zigzag varints, field ids as deltas, booleans folded into field headers, element counts in
 // nibbles. Every length and count is checked against the bytes left before use.
-import { fail, formatUuid, i64FromBigInt, MAX_METHOD_NAME_BYTES, NodeBudget } from './reader-support';
-import {
-  MESSAGE_TYPE_BY_ID,
-  TType,
-  type DecodeLimits,
-  type ThriftField,
-  type ThriftMapEntry,
-  type ThriftMessage,
-  type ThriftStruct,
-  type ThriftValue,
-} from './wire-types';
+import { ProtocolReader } from './protocol-reader';
+import { fail, i64FromBigInt, MAX_METHOD_NAME_BYTES } from './reader-support';
+import { MESSAGE_TYPE_BY_ID, TType, type DecodeLimits, type ThriftMessage, type ThriftValue } from './wire-types';
 
 export const COMPACT_PROTOCOL_ID = 0x82;
 const COMPACT_VERSION = 1;
@@ -51,15 +43,12 @@ const MAX_VARINT64_BYTES = 10;
 /** Up to 7 varint bytes (49 bits) still add up exactly in a double. */
 const MAX_EXACT_VARINT_BYTES = 7;
 
-export class CompactProtocolReader {
-  private pos = 0;
-  private readonly budget: NodeBudget;
+export class CompactProtocolReader extends ProtocolReader {
+  /** Whether the boolean field whose header was just read is true: compact folds the value into the header. */
+  private fieldBoolTrue = false;
 
-  constructor(
-    private readonly buf: Buffer,
-    limits: DecodeLimits,
-  ) {
-    this.budget = new NodeBudget(limits);
+  constructor(buf: Buffer, limits: DecodeLimits) {
+    super(buf, limits, FIXED_SIZE);
   }
 
   readMessage(): ThriftMessage {
@@ -89,181 +78,93 @@ export class CompactProtocolReader {
     };
   }
 
-  private readStruct(depth: number): ThriftStruct {
-    this.budget.checkDepth(depth, this.pos);
-    const fields: ThriftField[] = [];
-    let omittedFields = 0;
-    let lastId = 0;
-    for (;;) {
-      const header = this.u8();
-      const compactType = header & 0x0f;
-      if (compactType === 0) return { type: TType.STRUCT, fields, omittedFields };
-      const delta = header >> 4;
-      const id = delta === 0 ? zigzag32(this.varint32()) : lastId + delta;
-      lastId = id;
-      const type = this.ttype(compactType);
-      const keep = this.budget.take(fields.length);
-      if (type === TType.BOOL) {
-        if (keep) fields.push({ id, value: { type: TType.BOOL, value: compactType === COMPACT_BOOLEAN_TRUE } });
-        else omittedFields++;
-      } else if (keep) {
-        fields.push({ id, value: this.readValue(type, depth) });
-      } else {
-        this.skipValue(type, depth);
-        omittedFields++;
-      }
-    }
+  protected readFieldHeader(lastId: number): number {
+    const header = this.u8();
+    const compactType = header & 0x0f;
+    if (compactType === 0) return TType.STOP;
+    const delta = header >> 4;
+    this.fieldId = delta === 0 ? zigzag32(this.varint32()) : lastId + delta;
+    const type = this.ttype(compactType);
+    this.fieldBoolTrue = compactType === COMPACT_BOOLEAN_TRUE;
+    return type;
   }
 
-  private readValue(type: number, depth: number): ThriftValue {
-    switch (type) {
-      case TType.BOOL:
-        return { type: TType.BOOL, value: this.u8() === COMPACT_BOOLEAN_TRUE };
-      case TType.BYTE:
-        this.need(1);
-        return { type: TType.BYTE, value: this.buf.readInt8(this.pos++) };
-      case TType.I16:
-        return { type: TType.I16, value: zigzag32(this.varint32()) };
-      case TType.I32:
-        return { type: TType.I32, value: zigzag32(this.varint32()) };
-      case TType.I64:
-        return { type: TType.I64, value: this.zigzagVarint64() };
-      case TType.DOUBLE: {
-        this.need(8);
-        const value = this.buf.readDoubleLE(this.pos);
-        this.pos += 8;
-        return { type: TType.DOUBLE, value };
-      }
-      case TType.STRING: {
-        const length = this.size();
-        this.need(length);
-        const bytes = this.buf.subarray(this.pos, this.pos + length);
-        this.pos += length;
-        return { type: TType.STRING, bytes };
-      }
-      case TType.UUID: {
-        this.need(16);
-        const value = formatUuid(this.buf, this.pos);
-        this.pos += 16;
-        return { type: TType.UUID, value };
-      }
-      case TType.STRUCT:
-        return this.readStruct(depth + 1);
-      case TType.LIST:
-      case TType.SET: {
-        this.budget.checkDepth(depth + 1, this.pos);
-        const { elementType, size } = this.listHeader();
-        const elements: ThriftValue[] = [];
-        let i = 0;
-        for (; i < size && this.budget.take(elements.length); i++) elements.push(this.readValue(elementType, depth + 1));
-        this.skipValues(elementType, size - i, depth + 1);
-        return { type: type === TType.LIST ? TType.LIST : TType.SET, elementType, size, elements };
-      }
-      case TType.MAP: {
-        this.budget.checkDepth(depth + 1, this.pos);
-        const { keyType, valueType, size } = this.mapHeader();
-        const entries: ThriftMapEntry[] = [];
-        let i = 0;
-        for (; i < size && this.budget.take(entries.length, 2); i++) {
-          const key = this.readValue(keyType, depth + 1);
-          entries.push({ key, value: this.readValue(valueType, depth + 1) });
-        }
-        for (; i < size; i++) {
-          this.skipValue(keyType, depth + 1);
-          this.skipValue(valueType, depth + 1);
-        }
-        return { type: TType.MAP, keyType, valueType, size, entries };
-      }
-      default:
-        return fail(`unknown field type ${type} at offset ${this.pos}`);
-    }
+  protected skipFieldHeader(): number {
+    const header = this.u8();
+    const compactType = header & 0x0f;
+    if (compactType === 0) return TType.STOP;
+    if (header >> 4 === 0) this.skipVarint();
+    return this.ttype(compactType);
   }
 
-  private skipValue(type: number, depth: number): void {
-    const fixed = FIXED_SIZE[type];
-    if (fixed !== undefined) {
-      this.need(fixed);
-      this.pos += fixed;
-      return;
-    }
-    switch (type) {
-      case TType.I16:
-      case TType.I32:
-      case TType.I64:
-        this.skipVarint();
-        return;
-      case TType.STRING: {
-        const length = this.size();
-        this.need(length);
-        this.pos += length;
-        return;
-      }
-      case TType.STRUCT: {
-        this.budget.checkDepth(depth + 1, this.pos);
-        for (;;) {
-          const header = this.u8();
-          const compactType = header & 0x0f;
-          if (compactType === 0) return;
-          if (header >> 4 === 0) this.skipVarint();
-          const fieldType = this.ttype(compactType);
-          if (fieldType !== TType.BOOL) this.skipValue(fieldType, depth + 1);
-        }
-      }
-      case TType.LIST:
-      case TType.SET: {
-        this.budget.checkDepth(depth + 1, this.pos);
-        const { elementType, size } = this.listHeader();
-        this.skipValues(elementType, size, depth + 1);
-        return;
-      }
-      case TType.MAP: {
-        this.budget.checkDepth(depth + 1, this.pos);
-        const { keyType, valueType, size } = this.mapHeader();
-        for (let i = 0; i < size; i++) {
-          this.skipValue(keyType, depth + 1);
-          this.skipValue(valueType, depth + 1);
-        }
-        return;
-      }
-      default:
-        fail(`unknown field type ${type} at offset ${this.pos}`);
-    }
+  protected override readFieldValue(type: number, depth: number): ThriftValue {
+    if (type === TType.BOOL) return { type: TType.BOOL, value: this.fieldBoolTrue };
+    return super.readFieldValue(type, depth);
   }
 
-  private skipValues(type: number, n: number, depth: number): void {
-    if (n <= 0) return;
-    const fixed = FIXED_SIZE[type];
-    if (fixed !== undefined) {
-      this.need(fixed * n);
-      this.pos += fixed * n;
-      return;
-    }
-    for (let i = 0; i < n; i++) this.skipValue(type, depth);
+  /** A boolean field's value is in its header: nothing follows it to skip. */
+  protected override skipFieldValue(type: number, depth: number): void {
+    if (type !== TType.BOOL) super.skipFieldValue(type, depth);
   }
 
-  private listHeader(): { elementType: number; size: number } {
+  protected override skipOther(type: number): void {
+    if (type === TType.I16 || type === TType.I32 || type === TType.I64) this.skipVarint();
+    else super.skipOther(type);
+  }
+
+  protected readListHeader(): number {
     const header = this.u8();
     const elementType = this.ttype(header & 0x0f);
     const shortSize = header >> 4;
     const size = shortSize === 15 ? this.size() : shortSize;
     this.checkFits(size, minSize(elementType));
-    return { elementType, size };
+    this.elementType = elementType;
+    return size;
   }
 
-  private mapHeader(): { keyType: number; valueType: number; size: number } {
+  protected readMapHeader(): number {
     const size = this.size();
-    if (size === 0) return { keyType: TType.STOP, valueType: TType.STOP, size };
+    if (size === 0) {
+      this.keyType = TType.STOP;
+      this.valueType = TType.STOP;
+      return size;
+    }
     const types = this.u8();
     const keyType = this.ttype(types >> 4);
     const valueType = this.ttype(types & 0x0f);
     this.checkFits(size, minSize(keyType) + minSize(valueType));
-    return { keyType, valueType, size };
+    this.keyType = keyType;
+    this.valueType = valueType;
+    return size;
   }
 
-  private checkFits(count: number, elementSize: number): void {
-    if (count * elementSize > this.buf.length - this.pos) {
-      fail(`container of ${count} elements does not fit in the ${this.buf.length - this.pos} bytes left at offset ${this.pos}`);
-    }
+  protected stringLength(): number {
+    const length = this.size();
+    this.need(length);
+    return length;
+  }
+
+  protected readBool(): boolean {
+    return this.u8() === COMPACT_BOOLEAN_TRUE;
+  }
+
+  protected readI16(): number {
+    return zigzag32(this.varint32());
+  }
+
+  protected readI32(): number {
+    return zigzag32(this.varint32());
+  }
+
+  protected readI64(): number | string {
+    return this.zigzagVarint64();
+  }
+
+  protected readDouble(): number {
+    this.need(8);
+    const value = this.buf.readDoubleLE(this.pos);
+    this.pos += 8;
+    return value;
   }
 
   private ttype(compactType: number): number {
@@ -320,17 +221,6 @@ export class CompactProtocolReader {
       if ((this.buf[i] & 0x80) === 0) return i + 1;
     }
     return fail(`varint longer than ${MAX_VARINT64_BYTES} bytes at offset ${this.pos}`);
-  }
-
-  private need(n: number): void {
-    if (n > this.buf.length - this.pos) {
-      fail(`truncated: ${n} bytes needed at offset ${this.pos}, ${this.buf.length - this.pos} left`);
-    }
-  }
-
-  private u8(): number {
-    this.need(1);
-    return this.buf[this.pos++];
   }
 }
 
