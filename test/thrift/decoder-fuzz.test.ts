@@ -2,9 +2,10 @@
 // must never make the decoder or the naming throw, hang, or build large outputs.
 import fc from 'fast-check';
 import * as thrift from 'thrift';
-import { decodeThriftMessage, DEFAULT_DECODE_LIMITS, TType, type ThriftValue } from '../../src/thrift/decoder';
+import { decodeThriftMessage, DEFAULT_DECODE_LIMITS } from '../../src/thrift/decoder';
 import { nameCall, nameReply } from '../../src/thrift/naming';
 import { encodeThriftErrorReply } from '../../src/thrift/error-reply';
+import { countNodes } from './support/decoded';
 import { driverCall, driverReply } from './support/driver-wire';
 import { sampleRequests } from './support/sample-requests';
 import { executeStatementError, fetchResultsCloudFetch, fetchResultsColumns, openSessionSuccess, resultSetMetadata } from './support/sample-replies';
@@ -13,20 +14,6 @@ import { mutate, mutationArb } from '../helpers/thrift-mutations';
 
 const MAX_MS_PER_INPUT = 100;
 const MAX_NAMED_JSON_CHARS = 1_000_000;
-
-function countNodes(node: ThriftValue): number {
-  switch (node.type) {
-    case TType.STRUCT:
-      return 1 + node.fields.reduce((n, f) => n + countNodes(f.value), 0);
-    case TType.LIST:
-    case TType.SET:
-      return 1 + node.elements.reduce((n, e) => n + countNodes(e), 0);
-    case TType.MAP:
-      return 1 + node.entries.reduce((n, e) => n + countNodes(e.key) + countNodes(e.value), 0);
-    default:
-      return 1;
-  }
-}
 
 /** Decodes and names `bytes`, checking the invariants every input must keep. */
 function checkSurvives(bytes: Buffer): void {

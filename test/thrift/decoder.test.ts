@@ -2,37 +2,12 @@
 // every wire type, headers, limits, and exact failures on malformed input.
 import fc from 'fast-check';
 import * as thrift from 'thrift';
-import { decodeThriftMessage, DEFAULT_DECODE_LIMITS, TType, type ThriftMessage, type ThriftValue } from '../../src/thrift/decoder';
+import { decodeThriftMessage, DEFAULT_DECODE_LIMITS, TType } from '../../src/thrift/decoder';
+import { countNodes, decodeError, decodeOk } from './support/decoded';
 import { encodeWithNpmThrift, expectedStruct, structArb, type StructValue, type WireProtocolName } from './support/thrift-values';
 
 const MT = thrift.Thrift.MessageType;
 const PROTOCOLS: readonly WireProtocolName[] = ['binary', 'binary-old-header', 'compact'];
-
-function decodeOk(buf: Buffer, limits = DEFAULT_DECODE_LIMITS): ThriftMessage {
-  const result = decodeThriftMessage(buf, limits);
-  if (!result.ok) throw new Error(`expected a message, got: ${result.error}`);
-  return result.message;
-}
-
-function countNodes(node: ThriftValue): number {
-  switch (node.type) {
-    case TType.STRUCT:
-      return 1 + node.fields.reduce((n, f) => n + countNodes(f.value), 0);
-    case TType.LIST:
-    case TType.SET:
-      return 1 + node.elements.reduce((n, e) => n + countNodes(e), 0);
-    case TType.MAP:
-      return 1 + node.entries.reduce((n, e) => n + countNodes(e.key) + countNodes(e.value), 0);
-    default:
-      return 1;
-  }
-}
-
-function decodeError(buf: Buffer): string {
-  const result = decodeThriftMessage(buf);
-  if (result.ok) throw new Error('expected a decode failure');
-  return result.error;
-}
 
 /** A struct with one field of every wire type, nested containers, and field ids that need compact's long form. */
 const EVERY_TYPE: StructValue = {

@@ -1,8 +1,9 @@
 // Replies written by the official driver's generated processor (its `<Method>_result` classes), decoded and
 // named by us: status summary, field names and values as the driver holds them, secrets redacted, size bounded.
-import { decodeThriftMessage, TType, type ThriftMessage, type ThriftValue } from '../../src/thrift/decoder';
+import { TType, type ThriftMessage, type ThriftValue } from '../../src/thrift/decoder';
 import { nameReply } from '../../src/thrift/naming';
 import { REDACTED } from '../../src/core/redact';
+import { decodeOk } from './support/decoded';
 import { differencesFromDriver } from './support/driver-equivalence';
 import { driverCall, driverReply, type DriverProtocol } from './support/driver-wire';
 import * as T from '@databricks/sql/thrift/TCLIService_types';
@@ -52,9 +53,7 @@ function field(node: ThriftValue, id: number): ThriftValue {
 
 function replyMessage(method: string, resp: object, protocol: DriverProtocol = 'binary', seqid = 42): { bytes: Buffer; message: ThriftMessage } {
   const bytes = driverReply(method, driverCall(method, requests[method], seqid, protocol), resp, protocol);
-  const decoded = decodeThriftMessage(bytes);
-  if (!decoded.ok) throw new Error(`did not decode: ${decoded.error}`);
-  return { bytes, message: decoded.message };
+  return { bytes, message: decodeOk(bytes) };
 }
 
 describe('reply naming, cross-checked with the driver', () => {
@@ -143,10 +142,9 @@ describe('reply status', () => {
       Buffer.from('oops'),
       Buffer.from([8, 0, 2, 0, 0, 0, 1, 0]),
     ]);
-    const decoded = decodeThriftMessage(bytes);
-    if (!decoded.ok) throw new Error(decoded.error);
-    expect(decoded.message.type).toBe('exception');
-    expect(nameReply(decoded.message)).toEqual({ reply: { message: 'oops', type: 1 } });
+    const message = decodeOk(bytes);
+    expect(message.type).toBe('exception');
+    expect(nameReply(message)).toEqual({ reply: { message: 'oops', type: 1 } });
   });
 });
 

@@ -1,8 +1,9 @@
 // Every request a driver sends, written by the official driver's generated client in each protocol, decoded by
 // us and named with our schema: same field names and values as the driver's own objects, secrets redacted.
-import { decodeThriftMessage, type ThriftMessage } from '../../src/thrift/decoder';
+import { type ThriftMessage } from '../../src/thrift/decoder';
 import { nameCall } from '../../src/thrift/naming';
 import { REDACTED } from '../../src/core/redact';
+import { decodeOk } from './support/decoded';
 import { differencesFromDriver } from './support/driver-equivalence';
 import { driverCall, type DriverProtocol } from './support/driver-wire';
 import { CONFIG_TOKEN, OPEN_SESSION_PASSWORD, SESSION_GUID, OPERATION_GUID, sampleRequests } from './support/sample-requests';
@@ -38,12 +39,6 @@ const PROTOCOLS: ReadonlyArray<{ protocol: DriverProtocol; wire: ThriftMessage['
   { protocol: 'compact', wire: 'compact', strictHeader: true },
 ];
 
-function decodeCall(bytes: Buffer): ThriftMessage {
-  const decoded = decodeThriftMessage(bytes);
-  if (!decoded.ok) throw new Error(`did not decode: ${decoded.error}`);
-  return decoded.message;
-}
-
 describe('request naming, cross-checked with the driver', () => {
   const requests = sampleRequests();
 
@@ -55,7 +50,7 @@ describe('request naming, cross-checked with the driver', () => {
     it.each(CATALOG_METHODS)('%s', (method) => {
       const seqid = 7 + CATALOG_METHODS.indexOf(method);
       const bytes = driverCall(method, requests[method], seqid, protocol);
-      const message = decodeCall(bytes);
+      const message = decodeOk(bytes);
       expect(message).toMatchObject({ protocol: wire, strictHeader, name: method, type: 'call', seqid, trailingBytes: 0 });
       expect(message.byteLength).toBe(bytes.length);
       const named = nameCall(message);
@@ -67,7 +62,7 @@ describe('request naming, cross-checked with the driver', () => {
 
 describe('request naming, spot checks', () => {
   const requests = sampleRequests();
-  const name = (method: string) => nameCall(decodeCall(driverCall(method, requests[method], 1))).request ?? {};
+  const name = (method: string) => nameCall(decodeOk(driverCall(method, requests[method], 1))).request ?? {};
 
   it('shows OpenSession without its password or secret-looking configuration values', () => {
     const request = name('OpenSession');

@@ -4,6 +4,7 @@ import * as thrift from 'thrift';
 import { decodeThriftMessage, type ThriftMessage } from '../../src/thrift/decoder';
 import { nameCall } from '../../src/thrift/naming';
 import { DEFAULT_RENDER_LIMITS, OMITTED } from '../../src/thrift/render-fields';
+import { decodeOk } from './support/decoded';
 import { encodeWithNpmThrift, type StructValue, type Value } from './support/thrift-values';
 
 const CALL = thrift.Thrift.MessageType.CALL;
@@ -11,9 +12,7 @@ const CALL = thrift.Thrift.MessageType.CALL;
 /** A CALL of `method` whose field 1 is a struct with the given fields. */
 function call(method: string, fields: Array<{ id: number; value: Value }>): ThriftMessage {
   const body: StructValue = { t: 'struct', fields: [{ id: 1, value: { t: 'struct', fields } }] };
-  const result = decodeThriftMessage(encodeWithNpmThrift('binary', method, CALL, 1, body));
-  if (!result.ok) throw new Error(result.error);
-  return result.message;
+  return decodeOk(encodeWithNpmThrift('binary', method, CALL, 1, body));
 }
 
 const str = (v: string): Value => ({ t: 'string', v });

@@ -5,20 +5,14 @@ import Int64 from 'node-int64';
 import * as thrift from 'thrift';
 import * as T from '@databricks/sql/thrift/TCLIService_types';
 import { REDACTED } from '../../src/core/redact';
-import { decodeThriftMessage, type ThriftMessage } from '../../src/thrift/decoder';
 import { nameCall, nameReply } from '../../src/thrift/naming';
+import { decodeOk } from './support/decoded';
 import { driverCall, driverReply, type DriverProtocol } from './support/driver-wire';
 import { sampleRequests, sessionHandle } from './support/sample-requests';
 import { encodeWithNpmThrift } from './support/thrift-values';
 
 const secretArb = fc.string({ minLength: 10, maxLength: 40, unit: 'grapheme-ascii' }).map((s) => `S3CR3T${s}`);
 const protocolArb = fc.constantFrom<DriverProtocol>('binary', 'binary-old-header', 'compact');
-
-function decoded(bytes: Buffer): ThriftMessage {
-  const result = decodeThriftMessage(bytes);
-  if (!result.ok) throw new Error(result.error);
-  return result.message;
-}
 
 describe('secrets never reach the named output (properties)', () => {
   it('OpenSession: password and credential-like configuration values', () => {
@@ -31,7 +25,7 @@ describe('secrets never reach the named output (properties)', () => {
           configuration: { 'spark.databricks.token': token, 'fs.azure.account.key.acct.dfs.core.windows.net': accountKey, timezone: 'UTC' },
           connectionProperties: { access_token: token },
         });
-        const named = nameCall(decoded(driverCall('OpenSession', req, 1, protocol)));
+        const named = nameCall(decodeOk(driverCall('OpenSession', req, 1, protocol)));
         const json = JSON.stringify(named);
         for (const secret of [password, token, accountKey]) expect(json).not.toContain(secret);
         expect(named.request).toMatchObject({ password: REDACTED, configuration: { timezone: 'UTC' } });
@@ -67,7 +61,7 @@ describe('secrets never reach the named output (properties)', () => {
             }),
           });
           const call = driverCall('FetchResults', requests.FetchResults, 2, protocol);
-          const named = nameReply(decoded(driverReply('FetchResults', call, resp, protocol)));
+          const named = nameReply(decodeOk(driverReply('FetchResults', call, resp, protocol)));
           const json = JSON.stringify(named);
           expect(json).not.toContain(encodeURIComponent(signature));
           expect(json).not.toContain(headerValue);
@@ -83,7 +77,7 @@ describe('secrets, spot checks', () => {
   it('redacts delegation tokens', () => {
     const token = 'delegation-token-secret-value';
     const req = new T.TRenewDelegationTokenReq({ sessionHandle: sessionHandle(), delegationToken: token });
-    const named = nameCall(decoded(driverCall('RenewDelegationToken', req, 1)));
+    const named = nameCall(decodeOk(driverCall('RenewDelegationToken', req, 1)));
     expect(named.request).toMatchObject({ delegationToken: REDACTED });
     expect(JSON.stringify(named)).not.toContain(token);
   });
@@ -94,7 +88,7 @@ describe('secrets, spot checks', () => {
       t: 'struct',
       fields: [{ id: 1, value: { t: 'struct', fields: [{ id: 3, value: { t: 'list', element: { t: 'string' }, items: [{ t: 'string', v: secret }] } }] } }],
     });
-    const named = nameCall(decoded(bytes));
+    const named = nameCall(decodeOk(bytes));
     expect(named.request).toEqual({ password: REDACTED });
   });
 });
