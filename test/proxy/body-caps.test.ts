@@ -19,6 +19,7 @@ import {
 import { upstreamCertificates, WAREHOUSE_HOST } from '../helpers/tls-fixtures';
 import { startUpstream, TestUpstream } from '../helpers/upstream-servers';
 import { waitFor } from '../helpers/wait-for';
+import { startWarehouseRig, type WarehouseRig } from '../helpers/warehouse-rig';
 
 const REQUEST_CAP = 1024;
 const REPLY_CAP = 4096;
@@ -33,29 +34,19 @@ function executeStatementOf(bytes: number, seqid: number): Buffer {
 }
 
 describe('caps on Thrift bodies kept to decode', () => {
+  let rig: WarehouseRig;
   let plain: TestUpstream;
   let secure: TestUpstream;
   let proxy: TestProxy;
   let tunnel: TunnelAgent;
 
   beforeAll(async () => {
-    const certs = upstreamCertificates();
-    plain = await startUpstream({ handler: answerThriftCalls });
-    secure = await startUpstream({ handler: answerThriftCalls, tls: certs });
-    proxy = await startTestProxy({
-      hostMappings: [parseHostMapping(`${WAREHOUSE_HOST}=127.0.0.1:${secure.port}`)],
-      upstreamCaPems: [certs.caCert],
-      maxThriftRequestBytes: REQUEST_CAP,
-      maxThriftReplyBytes: REPLY_CAP,
-    });
-    tunnel = new TunnelAgent({ proxyPort: proxy.port, ca: proxy.caCertPem });
+    rig = await startWarehouseRig(answerThriftCalls, { maxThriftRequestBytes: REQUEST_CAP, maxThriftReplyBytes: REPLY_CAP });
+    ({ plain, secure, proxy, tunnel } = rig);
   });
 
   afterAll(async () => {
-    tunnel?.destroy();
-    await proxy?.close();
-    await plain?.close();
-    await secure?.close();
+    await rig?.close();
   });
 
   afterEach(() => {

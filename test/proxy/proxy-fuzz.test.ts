@@ -6,7 +6,6 @@
 import http from 'node:http';
 import fc from 'fast-check';
 import { CallRecord } from '../../src/core/model';
-import { parseHostMapping } from '../../src/proxy/host-map';
 import { REPLY_NOT_DECODED_KEY } from '../../src/proxy/thrift-message-facts';
 import { driverCall, driverReply, type DriverProtocol } from '../thrift/support/driver-wire';
 import { sampleRequests } from '../thrift/support/sample-requests';
@@ -20,11 +19,12 @@ import {
   resultSetMetadata,
 } from '../thrift/support/sample-replies';
 import { requestViaProxy, TunnelAgent } from '../helpers/proxied-client';
-import { startTestProxy, TestProxy } from '../helpers/proxy-harness';
+import { TestProxy } from '../helpers/proxy-harness';
 import { decodeReply, encodeMessage, openSessionRequest, T } from '../helpers/thrift-messages';
 import { mutate, mutationArb } from '../helpers/thrift-mutations';
-import { upstreamCertificates, WAREHOUSE_HOST } from '../helpers/tls-fixtures';
-import { startUpstream, TestUpstream } from '../helpers/upstream-servers';
+import { WAREHOUSE_HOST } from '../helpers/tls-fixtures';
+import { TestUpstream } from '../helpers/upstream-servers';
+import { startWarehouseRig, type WarehouseRig } from '../helpers/warehouse-rig';
 
 /** The driver's generated response classes, typed as what these tests read of them. */
 type StatusResp = new () => { status: { statusCode: number }; read(input: unknown): void };
@@ -82,6 +82,7 @@ function mutatedArb(valid: readonly Buffer[]): fc.Arbitrary<Buffer> {
 type ReplyPlan = { kind: 'bytes'; body: Buffer; chunked: boolean } | { kind: 'echo'; chunked: boolean };
 
 describe('the proxy under hostile Thrift traffic (properties)', () => {
+  let rig: WarehouseRig;
   let plain: TestUpstream;
   let secure: TestUpstream;
   let proxy: TestProxy;
@@ -103,25 +104,14 @@ describe('the proxy under hostile Thrift traffic (properties)', () => {
   };
 
   beforeAll(async () => {
-    const certs = upstreamCertificates();
-    plain = await startUpstream({ handler: answer });
-    secure = await startUpstream({ handler: answer, tls: certs });
-    proxy = await startTestProxy({
-      hostMappings: [parseHostMapping(`${WAREHOUSE_HOST}=127.0.0.1:${secure.port}`)],
-      upstreamCaPems: [certs.caCert],
-      maxThriftRequestBytes: REQUEST_CAP,
-      maxThriftReplyBytes: REPLY_CAP,
-    });
-    tunnel = new TunnelAgent({ proxyPort: proxy.port, ca: proxy.caCertPem });
+    rig = await startWarehouseRig(answer, { maxThriftRequestBytes: REQUEST_CAP, maxThriftReplyBytes: REPLY_CAP });
+    ({ plain, secure, proxy, tunnel } = rig);
     httpAgent = new http.Agent({ keepAlive: true });
   });
 
   afterAll(async () => {
-    tunnel?.destroy();
     httpAgent?.destroy();
-    await proxy?.close();
-    await plain?.close();
-    await secure?.close();
+    await rig?.close();
   });
 
   it('relays every body unchanged both ways and records and finishes every call', async () => {

@@ -3,9 +3,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import * as thrift from 'thrift';
-import { parseHostMapping } from '../../src/proxy/host-map';
 import { requestViaProxy, TunnelAgent } from '../helpers/proxied-client';
-import { startTestProxy, TestProxy } from '../helpers/proxy-harness';
+import { TestProxy } from '../helpers/proxy-harness';
 import {
   answerThriftCalls,
   encodeMessage,
@@ -18,6 +17,7 @@ import {
 } from '../helpers/thrift-messages';
 import { upstreamCertificates, WAREHOUSE_HOST } from '../helpers/tls-fixtures';
 import { startUpstream, TestUpstream } from '../helpers/upstream-servers';
+import { startWarehouseRig, type WarehouseRig } from '../helpers/warehouse-rig';
 
 // The official driver's generated client, driven by the npm thrift library's HTTP connection.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -30,24 +30,17 @@ const WAREHOUSE_PATH = '/sql/1.0/warehouses/w1';
 const BEARER = 'Bearer dapi-authorization-secret';
 
 describe('Thrift traffic', () => {
+  let rig: WarehouseRig;
   let plainWarehouse: TestUpstream;
-  let secureWarehouse: TestUpstream;
   let proxy: TestProxy;
 
   beforeAll(async () => {
-    const certs = upstreamCertificates();
-    plainWarehouse = await startUpstream({ handler: answerThriftCalls });
-    secureWarehouse = await startUpstream({ handler: answerThriftCalls, tls: certs });
-    proxy = await startTestProxy({
-      hostMappings: [parseHostMapping(`${WAREHOUSE_HOST}=127.0.0.1:${secureWarehouse.port}`)],
-      upstreamCaPems: [certs.caCert],
-    });
+    rig = await startWarehouseRig(answerThriftCalls);
+    ({ plain: plainWarehouse, proxy } = rig);
   });
 
   afterAll(async () => {
-    await proxy?.close();
-    await plainWarehouse?.close();
-    await secureWarehouse?.close();
+    await rig?.close();
   });
 
   it('records a call made with the npm thrift client through the proxy, with method, request and reply status', async () => {
