@@ -29,15 +29,30 @@ export function encodeMessage(
   seqid: number,
   options: { protocol?: WireProtocol; type?: thrift.Thrift.MessageType; fieldId?: number } = {},
 ): Buffer {
+  const type = options.type ?? thrift.Thrift.MessageType.CALL;
+  return encodeEnvelope(options.protocol ?? 'binary', method, type, seqid, `${method}_args`, 'req', options.fieldId ?? 1, request);
+}
+
+/** A message whose body is `<structName> { fieldId: field }`, as one buffer. */
+function encodeEnvelope(
+  protocol: WireProtocol,
+  method: string,
+  type: thrift.Thrift.MessageType,
+  seqid: number,
+  structName: string,
+  fieldName: string,
+  fieldId: number,
+  field: ThriftStruct,
+): Buffer {
   let out: Buffer | undefined;
   const transport = new thrift.TBufferedTransport(undefined, (buffer?: Buffer) => {
     out = buffer;
   });
-  const proto = new (protocolClass(options.protocol ?? 'binary'))(transport);
-  proto.writeMessageBegin(method, options.type ?? thrift.Thrift.MessageType.CALL, seqid);
-  proto.writeStructBegin(`${method}_args`);
-  proto.writeFieldBegin('req', thrift.Thrift.Type.STRUCT, options.fieldId ?? 1);
-  request.write(proto);
+  const proto = new (protocolClass(protocol))(transport);
+  proto.writeMessageBegin(method, type, seqid);
+  proto.writeStructBegin(structName);
+  proto.writeFieldBegin(fieldName, thrift.Thrift.Type.STRUCT, fieldId);
+  field.write(proto);
   proto.writeFieldEnd();
   proto.writeFieldStop();
   proto.writeStructEnd();
@@ -84,22 +99,7 @@ export function decodeReply<R extends ReadableStruct>(body: Buffer, ResponseClas
 
 /** A REPLY `<method>_result { 0: response }`. */
 export function encodeReply(method: string, response: ThriftStruct, seqid: number, protocol: WireProtocol = 'binary'): Buffer {
-  let out: Buffer | undefined;
-  const transport = new thrift.TBufferedTransport(undefined, (buffer?: Buffer) => {
-    out = buffer;
-  });
-  const proto = new (protocolClass(protocol))(transport);
-  proto.writeMessageBegin(method, thrift.Thrift.MessageType.REPLY, seqid);
-  proto.writeStructBegin(`${method}_result`);
-  proto.writeFieldBegin('success', thrift.Thrift.Type.STRUCT, 0);
-  response.write(proto);
-  proto.writeFieldEnd();
-  proto.writeFieldStop();
-  proto.writeStructEnd();
-  proto.writeMessageEnd();
-  transport.flush();
-  if (out === undefined) throw new Error('thrift transport produced no bytes');
-  return out;
+  return encodeEnvelope(protocol, method, thrift.Thrift.MessageType.REPLY, seqid, `${method}_result`, 'success', 0, response);
 }
 
 export const SECRET_PASSWORD = 'dapi-secret-token-never-recorded';
