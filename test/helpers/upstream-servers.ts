@@ -91,11 +91,21 @@ export function streamBytesHandler(req: http.IncomingMessage, res: http.ServerRe
   const total = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('bytes') ?? 1024 * 1024);
   const chunk = Buffer.alloc(64 * 1024, 0x5a);
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
+  req.resume();
+  pumpBytes(res, total, chunk);
+}
+
+/**
+ * Writes `total` bytes of `chunk` repeated (the last one cut short) and ends `res`, waiting for 'drain' whenever
+ * the socket is full; stops early if `res` is destroyed. `onSent` hears the running total after each write.
+ */
+export function pumpBytes(res: http.ServerResponse, total: number, chunk: Buffer, onSent?: (sent: number) => void): void {
   let sent = 0;
   const pump = (): void => {
-    while (sent < total) {
+    while (sent < total && !res.destroyed) {
       const n = Math.min(chunk.length, total - sent);
       sent += n;
+      onSent?.(sent);
       if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
         res.once('drain', pump);
         return;
@@ -103,6 +113,5 @@ export function streamBytesHandler(req: http.IncomingMessage, res: http.ServerRe
     }
     res.end();
   };
-  req.resume();
   pump();
 }

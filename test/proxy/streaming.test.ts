@@ -6,7 +6,7 @@ import { parseHostMapping } from '../../src/proxy/host-map';
 import { TunnelAgent } from '../helpers/proxied-client';
 import { startTestProxy, TestProxy } from '../helpers/proxy-harness';
 import { STORAGE_HOST, upstreamCertificates } from '../helpers/tls-fixtures';
-import { startUpstream, TestUpstream } from '../helpers/upstream-servers';
+import { pumpBytes, startUpstream, TestUpstream } from '../helpers/upstream-servers';
 import { waitFor, waitForEvent } from '../helpers/wait-for';
 
 const MiB = 1024 * 1024;
@@ -26,21 +26,8 @@ function countingStreamHandler(req: http.IncomingMessage, res: http.ServerRespon
   res.on('close', () => {
     if (!res.writableFinished) upstreamClosedEarly.add(url.pathname);
   });
-  let sent = 0;
-  const pump = (): void => {
-    while (sent < total && !res.destroyed) {
-      const n = Math.min(chunk.length, total - sent);
-      sent += n;
-      sentByPath.set(url.pathname, sent);
-      if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
-        res.once('drain', pump);
-        return;
-      }
-    }
-    res.end();
-  };
   req.resume();
-  pump();
+  pumpBytes(res, total, chunk, (sent) => sentByPath.set(url.pathname, sent));
 }
 
 describe('streaming downloads', () => {
