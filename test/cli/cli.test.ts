@@ -3,20 +3,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { ReadyLine } from '../../src/cli/ready-line';
 import { ControlApi, healthCheck } from '../api/support/control-client';
 import { assertBuilt, CliRun, firstLine, runCli, startCli, stderrContaining, withTimeout } from './support/cli-process';
 
 const packageVersion = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
-
-interface Ready {
-  event: string;
-  proxyHost: string;
-  proxyPort: number;
-  apiHost: string;
-  apiPort: number;
-  caCertPath: string;
-  version: string;
-}
 
 let tmp: string;
 const running: CliRun[] = [];
@@ -46,7 +37,7 @@ describe('thrift-fault-proxy', () => {
   it('prints one ready line, serves the API, and exits 0 on SIGTERM', async () => {
     const t0 = process.hrtime.bigint();
     const run = start(baseArgs('ca-term'));
-    const ready = JSON.parse(await firstLine(run)) as Ready;
+    const ready = JSON.parse(await firstLine(run)) as ReadyLine;
     const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
     await stderrContaining(run, `control API  ${ready.apiHost}:${ready.apiPort}`);
 
@@ -81,13 +72,13 @@ describe('thrift-fault-proxy', () => {
   it('exits 0 on SIGINT too, reusing the CA it created before', async () => {
     const args = baseArgs('ca-int');
     const first = start(args);
-    const ready1 = JSON.parse(await firstLine(first)) as Ready;
+    const ready1 = JSON.parse(await firstLine(first)) as ReadyLine;
     first.child.kill('SIGINT');
     expect(await withTimeout(first.exited, 5000, 'no exit within 5 s of SIGINT')).toBe(0);
 
     const t0 = process.hrtime.bigint();
     const second = start(args);
-    const ready2 = JSON.parse(await firstLine(second)) as Ready;
+    const ready2 = JSON.parse(await firstLine(second)) as ReadyLine;
     const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
     expect(ready2.caCertPath).toBe(ready1.caCertPath);
     second.child.kill('SIGINT');
