@@ -5,6 +5,7 @@ import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:cry
 import fs from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
+import { newCertificate } from '../tls/new-certificate';
 
 /** The CA parsed for signing leaf certificates. */
 export interface CaSigner {
@@ -81,11 +82,7 @@ function create(paths: ReturnType<typeof caPaths>, now: Date): CaFiles {
     privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
   });
   const privateKey = forge.pki.privateKeyFromPem(keys.privateKey) as forge.pki.rsa.PrivateKey;
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(keys.publicKey);
-  cert.serialNumber = randomSerial();
-  cert.validity.notBefore = new Date(now.getTime() - DAY_MS);
-  cert.validity.notAfter = new Date(now.getTime() + CA_LIFETIME_MS);
+  const cert = newCertificate(forge.pki.publicKeyFromPem(keys.publicKey), now, new Date(now.getTime() + CA_LIFETIME_MS));
   const subject = [
     { name: 'commonName', value: CA_COMMON_NAME },
     { name: 'organizationName', value: 'thrift-fault-proxy (testing only)' },
@@ -124,9 +121,4 @@ function writeFileAtomically(file: string, content: string, mode: number): void 
   fs.writeFileSync(temp, content, { mode });
   fs.chmodSync(temp, mode);
   fs.renameSync(temp, file);
-}
-
-export function randomSerial(): string {
-  // 16 random bytes, leading nibble 0 so the ASN.1 integer stays positive.
-  return '0' + forge.util.bytesToHex(forge.random.getBytesSync(16)).slice(1);
 }

@@ -6,7 +6,8 @@ import { generateKeyPair } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import forge from 'node-forge';
-import { ProxyCa, randomSerial } from './ca-store';
+import { newCertificate } from '../tls/new-certificate';
+import { ProxyCa } from './ca-store';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const LEAF_LIFETIME_MS = 365 * DAY_MS;
@@ -65,12 +66,8 @@ export class LeafCertificates {
     const key = await this.key;
     const signer = this.ca.signer();
     this.caKeyId ??= signer.cert.generateSubjectKeyIdentifier().getBytes();
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = key.publicKey;
-    cert.serialNumber = randomSerial();
-    cert.validity.notBefore = new Date(now.getTime() - DAY_MS);
     const caExpiry = this.ca.notAfter.getTime();
-    cert.validity.notAfter = new Date(Math.min(now.getTime() + LEAF_LIFETIME_MS, caExpiry));
+    const cert = newCertificate(key.publicKey, now, new Date(Math.min(now.getTime() + LEAF_LIFETIME_MS, caExpiry)));
     // A common name longer than 64 characters is invalid X.509; the SAN is what clients check anyway.
     cert.setSubject([{ name: 'commonName', value: hostname.slice(0, 64) }]);
     cert.setIssuer(signer.cert.subject.attributes);

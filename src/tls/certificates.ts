@@ -1,6 +1,7 @@
 // A throwaway certificate authority and leaf certificates, made in memory. Used by the fake warehouse and
 // the fake storage (which must present certificates for cloud-looking names) and by tests and the benchmark.
 import forge from 'node-forge';
+import { newCertificate } from './new-certificate';
 
 export interface IssuedCertificates {
   /** PEM of the CA that signed the leaf: give it to whoever must trust the leaf. */
@@ -17,11 +18,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function issueCertificates(names: readonly string[], commonName = 'thrift-fault-proxy test CA'): IssuedCertificates {
   if (names.length === 0) throw new Error('issueCertificates needs at least one name');
   const caKeys = forge.pki.rsa.generateKeyPair(2048);
-  const ca = forge.pki.createCertificate();
-  ca.publicKey = caKeys.publicKey;
-  ca.serialNumber = randomSerial();
-  ca.validity.notBefore = new Date(Date.now() - DAY_MS);
-  ca.validity.notAfter = new Date(Date.now() + 365 * DAY_MS);
+  const ca = newCertificate(caKeys.publicKey, new Date(), new Date(Date.now() + 365 * DAY_MS));
   const caSubject = [{ name: 'commonName', value: commonName }];
   ca.setSubject(caSubject);
   ca.setIssuer(caSubject);
@@ -33,11 +30,7 @@ export function issueCertificates(names: readonly string[], commonName = 'thrift
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
 
   const leafKeys = forge.pki.rsa.generateKeyPair(2048);
-  const leaf = forge.pki.createCertificate();
-  leaf.publicKey = leafKeys.publicKey;
-  leaf.serialNumber = randomSerial();
-  leaf.validity.notBefore = new Date(Date.now() - DAY_MS);
-  leaf.validity.notAfter = new Date(Date.now() + 365 * DAY_MS);
+  const leaf = newCertificate(leafKeys.publicKey, new Date(), new Date(Date.now() + 365 * DAY_MS));
   leaf.setSubject([{ name: 'commonName', value: names[0] }]);
   leaf.setIssuer(caSubject);
   leaf.setExtensions([
@@ -56,9 +49,4 @@ export function issueCertificates(names: readonly string[], commonName = 'thrift
     key: forge.pki.privateKeyToPem(leafKeys.privateKey),
     cert: forge.pki.certificateToPem(leaf),
   };
-}
-
-function randomSerial(): string {
-  // Positive, 16 random bytes: a leading 0 nibble keeps the ASN.1 integer positive.
-  return '0' + forge.util.bytesToHex(forge.random.getBytesSync(16)).slice(1);
 }
