@@ -39,6 +39,17 @@ async function waitForState(operationHandle: T.TOperationHandle, done: (state: n
   }
 }
 
+/** The first CloudFetch link of `SELECT * FROM range(rows)` in a new session on `c`, from a first page of 10 rows. */
+async function firstResultLink(c: TcliTestClient, rows: number) {
+  const session = await c.call('OpenSession', new T.TOpenSessionReq({ client_protocol_i64: new Int64(V8) }));
+  const exec = await c.call(
+    'ExecuteStatement',
+    new T.TExecuteStatementReq({ sessionHandle: session.sessionHandle!, statement: `SELECT * FROM range(${rows})`, runAsync: true, canDownloadResult: true }),
+  );
+  const page = await c.call('FetchResults', new T.TFetchResultsReq({ operationHandle: exec.operationHandle!, maxRows: new Int64(10), orientation: T.TFetchOrientation.FETCH_FIRST }));
+  return page.results!.resultLinks![0]!;
+}
+
 function rowsOf(table: ReturnType<typeof inlineTable>) {
   return table.toArray().map((r) => Number((r.toJSON() as { id: bigint }).id));
 }
@@ -233,13 +244,7 @@ describe('CloudFetch', () => {
     const shortLived = await startFakeWarehouse({ directLinks: true, cloudFetchThresholdRows: 1, linkLifetimeMs: 200 });
     const shortClient = tcliClient(shortLived);
     try {
-      const session = await shortClient.call('OpenSession', new T.TOpenSessionReq({ client_protocol_i64: new Int64(V8) }));
-      const exec = await shortClient.call(
-        'ExecuteStatement',
-        new T.TExecuteStatementReq({ sessionHandle: session.sessionHandle!, statement: 'SELECT * FROM range(5)', runAsync: true, canDownloadResult: true }),
-      );
-      const page = await shortClient.call('FetchResults', new T.TFetchResultsReq({ operationHandle: exec.operationHandle!, maxRows: new Int64(10), orientation: T.TFetchOrientation.FETCH_FIRST }));
-      const link = page.results!.resultLinks![0]!;
+      const link = await firstResultLink(shortClient, 5);
       expect((await httpsRequest(link.fileLink, shortLived.caCertPem)).status).toBe(200);
       // Wait exactly until the link's own expiry time has passed.
       await new Promise((r) => setTimeout(r, Math.max(0, link.expiryTime.toNumber() - Date.now() + 5)));
@@ -256,13 +261,7 @@ describe('CloudFetch', () => {
     const big = await startFakeWarehouse({ directLinks: true, cloudFetchThresholdRows: 1, rowsPerCloudFetchFile: 100_000 });
     const bigClient = tcliClient(big);
     try {
-      const session = await bigClient.call('OpenSession', new T.TOpenSessionReq({ client_protocol_i64: new Int64(V8) }));
-      const exec = await bigClient.call(
-        'ExecuteStatement',
-        new T.TExecuteStatementReq({ sessionHandle: session.sessionHandle!, statement: 'SELECT * FROM range(100000)', runAsync: true, canDownloadResult: true }),
-      );
-      const page = await bigClient.call('FetchResults', new T.TFetchResultsReq({ operationHandle: exec.operationHandle!, maxRows: new Int64(10), orientation: T.TFetchOrientation.FETCH_FIRST }));
-      const link = page.results!.resultLinks![0]!;
+      const link = await firstResultLink(bigClient, 100_000);
       const size = link.bytesNum.toNumber();
       expect(size).toBeGreaterThan(2 * 1024 * 1024);
       const received = await new Promise<number>((resolve, reject) => {
