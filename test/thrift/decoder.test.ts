@@ -205,13 +205,11 @@ describe('decodeThriftMessage', () => {
       const length = Buffer.alloc(4);
       length.writeInt32BE(blob.length);
       const bytes = Buffer.concat([header, length, blob, Buffer.from([0])]);
-      const started = process.hrtime.bigint();
       const message = decodeOk(bytes);
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const value = message.body.fields[0].value;
       if (value.type !== TType.STRING) throw new Error('not a string');
+      // A view into the input, not a copy (speed itself is measured by npm run bench, not asserted here).
       expect(value.bytes.buffer).toBe(bytes.buffer);
-      expect(ms).toBeLessThan(50);
     });
 
     // Built by hand: writing a million values with npm thrift takes seconds.
@@ -231,17 +229,14 @@ describe('decodeThriftMessage', () => {
       ],
     ];
 
-    it.each(millionI64s)('%s: decodes a million-value column quickly, keeping a bounded number of nodes', (_protocol, build) => {
+    it.each(millionI64s)('%s: decodes a million-value column keeping a bounded number of nodes', (_protocol, build) => {
       const bytes = build();
-      const started = process.hrtime.bigint();
       const message = decodeOk(bytes);
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const list = message.body.fields[0].value;
       if (list.type !== TType.LIST) throw new Error('not a list');
       expect(list.size).toBe(1_000_000);
       expect(list.elements.length).toBe(DEFAULT_DECODE_LIMITS.maxElementsPerContainer);
       expect(message.trailingBytes).toBe(0);
-      expect(ms).toBeLessThan(250);
     });
   });
 });
