@@ -11,6 +11,8 @@ import { callThroughProxy, FakeUpstream, startFakeUpstream } from './support/thr
 
 const ROOT = path.join(__dirname, '../..');
 const BUF = path.join(ROOT, 'node_modules/.bin/buf');
+/** The address the README's examples use: the default API port, replaced by the test's ephemeral one. */
+const README_DEFAULT_API_ADDRESS = /127\.0\.0\.1:18081/g;
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
 let caDir: string;
@@ -44,7 +46,7 @@ function readmeBufCurlCommands(): string[] {
   return README.slice(begin, end)
     .split('\n')
     .filter((line) => line.startsWith('npx buf curl '))
-    .map((line) => line.replace(/^npx buf /, `'${BUF}' `).replace(/127\.0\.0\.1:18081/g, `127.0.0.1:${app.info.apiPort}`));
+    .map((line) => line.replace(/^npx buf /, `'${BUF}' `).replace(README_DEFAULT_API_ADDRESS, `127.0.0.1:${app.info.apiPort}`));
 }
 
 function run(command: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -30,9 +30,9 @@ describe('parseCliArgs', () => {
   it('uses the documented defaults', () => {
     expect(run([])).toEqual({
       listenHost: '127.0.0.1',
-      listenPort: 18080,
+      listenPort: 18080, // the default proxy port
       apiHost: '127.0.0.1',
-      apiPort: 18081,
+      apiPort: 18081, // the default API port
       caDir: '/home/tester/.thrift-fault-proxy/ca',
       mapHosts: [],
       upstreamCaFiles: [],
