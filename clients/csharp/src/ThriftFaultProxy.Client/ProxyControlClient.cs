@@ -22,7 +22,7 @@ namespace ThriftFaultProxy.Client
     {
         private readonly GrpcChannel? ownedChannel;
 
-        /// <summary>Connects to the control API at an address such as http://127.0.0.1:18081.</summary>
+        /// <summary>Connects to the control API at an address such as http://127.0.0.1:18081 (the default API port).</summary>
         public ProxyControlClient(Uri apiAddress)
         {
             ownedChannel = GrpcChannel.ForAddress(apiAddress, new GrpcChannelOptions { ThrowOperationCanceledOnCancellation = true });
