@@ -3,6 +3,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { ScenarioControlService } from '../../gen/thriftproxy/v1/scenario_control';
 import { ProxyControl } from '../core/control';
 import { ApiErrorLog } from './grpc-status';
+import { rejectMalformedRequests, tolerantRegistry } from './malformed-requests';
 import { HealthService, HealthStatuses, ServingStatus } from './health-service';
 import { addReflection } from './reflection';
 import { ActiveWatches, createScenarioControlService } from './scenario-control-service';
@@ -27,13 +28,14 @@ export interface ApiServer {
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const server = new Server();
+  const server = new Server({ interceptors: [rejectMalformedRequests] });
+  const services = tolerantRegistry(server);
   const activeWatches: ActiveWatches = new Set();
-  server.addService(ScenarioControlService, createScenarioControlService(options.control, activeWatches, options.logError));
+  services.addService(ScenarioControlService, createScenarioControlService(options.control, activeWatches, options.logError));
   const health = new HealthStatuses({ '': ServingStatus.SERVING, [SCENARIO_CONTROL_SERVICE_NAME]: ServingStatus.SERVING });
-  server.addService(HealthService, health.implementation());
+  services.addService(HealthService, health.implementation());
   // list_services names what clients are meant to call; reflection itself is still described on request.
-  addReflection(server, { services: [SCENARIO_CONTROL_SERVICE_NAME, HEALTH_SERVICE_NAME] });
+  addReflection(services, { services: [SCENARIO_CONTROL_SERVICE_NAME, HEALTH_SERVICE_NAME] });
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${formatHost(options.host)}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>

@@ -13,7 +13,7 @@ export interface ReflectionOptions {
   descriptorSetPath?: string;
 }
 
-export function addReflection(server: Server, options: ReflectionOptions): void {
+export function addReflection(server: Pick<Server, 'addService'>, options: ReflectionOptions): void {
   const descriptorSetPath = options.descriptorSetPath ?? findDescriptorSet();
   let index: Promise<DescriptorIndex> | undefined;
   const handler = reflectionHandler(() => (index ??= loadDescriptorIndex(descriptorSetPath)), options.services);

@@ -12,6 +12,7 @@ import {
   callToProto,
   countFilterFromProto,
   enableOptionsFromProto,
+  nameFromProto,
   proxyInfoToProto,
   safeNumberFromProto,
   scenarioToProto,
@@ -74,13 +75,13 @@ export function createScenarioControlService(
       scenarios: control.listScenarios().map(scenarioToProto),
     })),
     getScenario: unary('GetScenario', logError, (request) => ({
-      scenario: scenarioToProto(control.getScenario(request.name)),
+      scenario: scenarioToProto(control.getScenario(nameFromProto(request.name, 'name'))),
     })),
     enableScenario: unary('EnableScenario', logError, (request) => ({
-      scenario: scenarioToProto(control.enableScenario(request.name, enableOptionsFromProto(request))),
+      scenario: scenarioToProto(control.enableScenario(nameFromProto(request.name, 'name'), enableOptionsFromProto(request))),
     })),
     disableScenario: unary('DisableScenario', logError, (request) => ({
-      scenario: scenarioToProto(control.disableScenario(request.name)),
+      scenario: scenarioToProto(control.disableScenario(nameFromProto(request.name, 'name'))),
     })),
     disableAllScenarios: unary('DisableAllScenarios', logError, () => ({
       disabledNames: [...control.disableAllScenarios()],

@@ -44,6 +44,26 @@ function invalid(message: string): ScenarioError {
   return new ScenarioError('invalid_argument', message);
 }
 
+/** Longest scenario or method name accepted (real ones are under 50 characters). */
+export const MAX_NAME_CHARS = 256;
+
+/** At most `max` characters of `text`, saying how long it was when cut: for echoing client input in messages. */
+export function clipForMessage(text: string, max = 64): string {
+  return text.length <= max ? text : `${text.slice(0, max)}...(${text.length} characters)`;
+}
+
+/** A scenario or method name from a request; past MAX_NAME_CHARS it is INVALID_ARGUMENT (and never echoed whole). */
+export function nameFromProto(value: string, field: string): string {
+  if (value.length > MAX_NAME_CHARS) {
+    throw invalid(`${field}: '${clipForMessage(value)}' is too long for a name; names are at most ${MAX_NAME_CHARS} characters`);
+  }
+  return value;
+}
+
+function namesFromProto(values: readonly string[], field: string): string[] {
+  return values.map((value, i) => nameFromProto(value, `${field}[${i}]`));
+}
+
 const CALL_KINDS: ReadonlyMap<number, CoreCallKind | undefined> = new Map([
   [CallKind.CALL_KIND_UNSPECIFIED, undefined],
   [CallKind.CALL_KIND_THRIFT, 'thrift'],
@@ -69,8 +89,8 @@ export function callFilterFromProto(
   const result: CoreCallFilter = {};
   const kind = callKindFromProto(filter?.kind ?? CallKind.CALL_KIND_UNSPECIFIED, `${field}.kind`);
   if (kind !== undefined) result.kind = kind;
-  if (filter?.method) result.method = filter.method;
-  if (methods.length > 0) result.methods = [...methods];
+  if (filter?.method) result.method = nameFromProto(filter.method, `${field}.method`);
+  if (methods.length > 0) result.methods = namesFromProto(methods, 'methods');
   return result;
 }
 
@@ -78,7 +98,7 @@ export function countFilterFromProto(request: CountCallsRequest): CoreCallFilter
   const result: CoreCallFilter = {};
   const kind = callKindFromProto(request.kind, 'kind');
   if (kind !== undefined) result.kind = kind;
-  if (request.method) result.method = request.method;
+  if (request.method) result.method = nameFromProto(request.method, 'method');
   return result;
 }
 
@@ -137,8 +157,8 @@ export function verificationFromProto(request: VerifyCallsRequest): Verification
     );
   }
   const result: VerificationRequest = { kind };
-  if (request.methods.length > 0) result.methods = [...request.methods];
-  if (request.method) result.method = request.method;
+  if (request.methods.length > 0) result.methods = namesFromProto(request.methods, 'methods');
+  if (request.method) result.method = nameFromProto(request.method, 'method');
   if (kind === 'method_count') result.count = safeNumberFromProto(request.count, 'count');
   const callKind = callKindFromProto(request.callKind, 'call_kind');
   if (callKind !== undefined) result.callKind = callKind;
