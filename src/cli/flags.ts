@@ -24,6 +24,8 @@ export interface FlagSpec {
   /** Placeholder for the value; absent for switches. */
   value?: string;
   repeatable?: boolean;
+  /** One-letter alias, e.g. 'h' for -h. */
+  short?: string;
   description: string;
 }
 
@@ -86,6 +88,6 @@ export const FLAGS: readonly FlagSpec[] = [
     value: 'MS',
     description: `With --fake-warehouse: how long a presigned CloudFetch link stays valid; a later download gets 403 (default ${DEFAULT_LINK_LIFETIME_MS}, 15 minutes).`,
   },
-  { name: 'version', description: 'Print the version and exit.' },
-  { name: 'help', description: 'Print this help and exit.' },
+  { name: 'version', short: 'v', description: 'Print the version and exit (-v is the same).' },
+  { name: 'help', short: 'h', description: 'Print this help and exit (-h is the same).' },
 ];

@@ -51,19 +51,62 @@ const FAKE_SETTING_FLAGS = ['fake-cloudfetch-threshold', 'fake-rows-per-file', '
 
 export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: CliRunOptions };
 
+// Every flag is parsed as `multiple` so that a single-value flag given twice is seen (and refused) rather than
+// silently taking the last value.
 const PARSE_OPTIONS: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(
   FLAGS.map((flag) => [
     flag.name,
-    flag.value === undefined ? { type: 'boolean' as const } : { type: 'string' as const, multiple: flag.repeatable ?? false },
+    {
+      type: flag.value === undefined ? ('boolean' as const) : ('string' as const),
+      multiple: true,
+      ...(flag.short === undefined ? {} : { short: flag.short }),
+    },
   ]),
 );
 
+const TAKES_VALUE: ReadonlySet<string> = new Set(
+  FLAGS.filter((flag) => flag.value !== undefined).flatMap((flag) => [`--${flag.name}`, ...(flag.short ? [`-${flag.short}`] : [])]),
+);
+
+/**
+ * `--listen-port -1` as `--listen-port=-1`: node's parser takes a value starting with '-' for an option and
+ * calls the argument ambiguous; joined, the value reaches the range check and its message.
+ */
+function joinNegativeNumbers(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const next = argv[i + 1];
+    if (TAKES_VALUE.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 export function parseCliArgs(argv: readonly string[], homeDir: string = os.homedir()): CliCommand {
-  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  let parsed: Record<string, (string | boolean)[] | undefined>;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: PARSE_OPTIONS, strict: true, allowPositionals: false }));
+    ({ values: parsed } = parseArgs({ args: joinNegativeNumbers(argv), options: PARSE_OPTIONS, strict: true, allowPositionals: false }) as {
+      values: Record<string, (string | boolean)[] | undefined>;
+    });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const values: Record<string, string | boolean | (string | boolean)[] | undefined> = {};
+  for (const flag of FLAGS) {
+    const given = parsed[flag.name];
+    if (given === undefined) continue;
+    if (flag.repeatable) {
+      values[flag.name] = given;
+    } else if (given.length > 1 && flag.value !== undefined) {
+      throw new UsageError(`--${flag.name} was given ${given.length} times; give it once (only repeatable flags may be repeated)`);
+    } else {
+      values[flag.name] = given[given.length - 1];
+    }
   }
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { CliRunOptions, parseCliArgs, UsageError } from '../../src/cli/parse-args';
 import { appOptionsFromCli } from '../../src/cli/resolve-options';
@@ -9,6 +11,7 @@ import {
   resolveOptions,
   type FakeWarehouseOptions,
 } from '../../src/fake/options';
+import { issueCertificates } from '../../src/tls/certificates';
 
 function run(argv: string[]): CliRunOptions {
   const command = parseCliArgs(argv, '/home/tester');
@@ -75,12 +78,25 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--version']).kind).toBe('version');
   });
 
+  it('knows -h and -v', () => {
+    expect(parseCliArgs(['-h']).kind).toBe('help');
+    expect(parseCliArgs(['-v']).kind).toBe('version');
+  });
+
+  it('takes repeatable flags as often as given, switches twice as once', () => {
+    const command = parseCliArgs(['--cloudfetch-host', 'a', '--cloudfetch-host', 'b', '--insecure-upstream', '--insecure-upstream']);
+    expect(command).toMatchObject({ kind: 'run', options: { cloudFetchHosts: ['a', 'b'], insecureUpstream: true } });
+  });
+
   it.each([
     [['--bogus'], /Unknown option '--bogus'/],
     [['stray'], /Unexpected argument 'stray'/],
     [['--listen-port'], /--listen-port <value>' argument missing/],
     [['--listen-port', '65536'], /^--listen-port: '65536' is not a whole number from 0 to 65535$/],
-    [['--api-port', '-1'], /--api-port/],
+    [['--api-port', '-1'], /^--api-port: '-1' is not a whole number from 0 to 65535$/],
+    [['--history-size', '-5'], /^--history-size: '-5' is not a whole number from 1 to 1000000$/],
+    [['--listen-port', '1', '--listen-port', '2'], /^--listen-port was given 2 times; give it once/],
+    [['--log-level', 'info', '--log-level=debug'], /^--log-level was given 2 times/],
     [['--api-port', '1.5'], /--api-port: '1.5' is not a whole number/],
     [['--history-size', '0'], /^--history-size: '0' is not a whole number from 1 to 1000000$/],
     [['--log-level', 'trace'], /^--log-level: 'trace' is not one of error, warn, info, debug$/],
@@ -88,7 +104,7 @@ describe('parseCliArgs', () => {
     [['--cloudfetch-host', ' '], /--cloudfetch-host: a host name pattern is required/],
     [['--insecure-upstream=yes'], /does not take an argument/],
     [['--fake-warehouse', '--fake-cloudfetch-threshold', '0'], /^--fake-cloudfetch-threshold: '0' is not a whole number from 1 to 1000000000$/],
-    [['--fake-warehouse', '--fake-rows-per-file', '-5'], /--fake-rows-per-file/],
+    [['--fake-warehouse', '--fake-rows-per-file', '-5'], /^--fake-rows-per-file: '-5' is not a whole number from 1 to 1000000000$/],
     [['--fake-warehouse', '--fake-rows-per-file', '2.5'], /^--fake-rows-per-file: '2.5' is not a whole number from 1 to 1000000000$/],
     [['--fake-warehouse', '--fake-link-lifetime-ms', '0'], /^--fake-link-lifetime-ms: '0' is not a whole number from 1 to 604800000$/],
     [['--fake-warehouse', '--fake-link-lifetime-ms', '1e3'], /^--fake-link-lifetime-ms: '1e3' is not a whole number/],
@@ -120,5 +136,49 @@ describe('appOptionsFromCli', () => {
       rowsPerCloudFetchFile: DEFAULT_ROWS_PER_CLOUDFETCH_FILE,
       linkLifetimeMs: DEFAULT_LINK_LIFETIME_MS,
     });
+  });
+});
+
+describe('--upstream-ca files', () => {
+  const log = createLogger({ level: 'error' });
+  let dir: string;
+  let validPem: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfp-upstream-ca-'));
+    validPem = issueCertificates(['example.test']).caCert;
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const withFile = (name: string, text: string): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const load = (file: string): string[] => [...(appOptionsFromCli(run(['--upstream-ca', file]), log).upstreamCaPems ?? [])];
+  const refusal = (file: string): string => {
+    try {
+      load(file);
+    } catch (error) {
+      expect(error).toBeInstanceOf(UsageError);
+      return (error as Error).message;
+    }
+    throw new Error(`expected a UsageError for ${file}`);
+  };
+
+  it('accepts a valid certificate, and a bundle of them', () => {
+    expect(load(withFile('ok.pem', validPem))).toEqual([validPem]);
+    const bundle = `${validPem}\n${validPem}`;
+    expect(load(withFile('bundle.pem', bundle))).toEqual([bundle]);
+  });
+
+  it('refuses garbage between valid markers, saying which certificate', () => {
+    const garbage = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGUgYXQgYWxs\n-----END CERTIFICATE-----\n';
+    expect(refusal(withFile('garbage.pem', garbage))).toMatch(/^--upstream-ca: certificate 1 of 1 in .*garbage\.pem is not a valid X\.509 certificate/);
+    expect(refusal(withFile('second.pem', `${validPem}\n${garbage}`))).toMatch(/certificate 2 of 2/);
+  });
+
+  it('refuses a truncated certificate and a file with none', () => {
+    expect(refusal(withFile('cut.pem', `${validPem}\n${validPem.slice(0, 200)}`))).toMatch(/without its -----END CERTIFICATE----- line/);
+    expect(refusal(withFile('none.pem', 'hello'))).toMatch(/holds no PEM certificate/);
   });
 });
