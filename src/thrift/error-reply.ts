@@ -1,7 +1,8 @@
 // A Thrift REPLY that reports a failure the way a Databricks SQL warehouse does: `<Method>_result` whose field 0
 // (`success`, the T<Method>Resp) holds only field 1, a TStatus with the error. Every T...Resp in TCLIService
 // has `status` at field 1, so the same bytes fit any method; a real client reads it as a StatusError.
-import { createMessageWriter } from './message-writer';
+import { encodeThriftMessage } from './message-encoder';
+import { TType, type ThriftField, type ThriftStruct, type ThriftValue } from './wire-types';
 
 export interface ThriftErrorReplyOptions {
   /** The request's method name, echoed. */
@@ -29,17 +30,22 @@ const STATUS_SQL_STATE_FIELD = 3;
 const STATUS_ERROR_CODE_FIELD = 4;
 const STATUS_ERROR_MESSAGE_FIELD = 5;
 
+const struct = (...fields: ThriftField[]): ThriftStruct => ({ type: TType.STRUCT, fields, omittedFields: 0 });
+const i32 = (value: number): ThriftValue => ({ type: TType.I32, value });
+const text = (value: string): ThriftValue => ({ type: TType.STRING, bytes: Buffer.from(value, 'utf8') });
+
 export function encodeThriftErrorReply(o: ThriftErrorReplyOptions): Buffer {
-  const w = createMessageWriter(o.protocol, o.strictHeader ?? true);
-  w.messageBegin(o.method, 'reply', o.seqid);
-  w.structFieldBegin(RESULT_SUCCESS_FIELD);
-  w.structFieldBegin(RESP_STATUS_FIELD);
-  w.i32Field(STATUS_CODE_FIELD, o.statusCode);
-  if (o.sqlState !== undefined) w.stringField(STATUS_SQL_STATE_FIELD, o.sqlState);
-  if (o.errorCode !== undefined) w.i32Field(STATUS_ERROR_CODE_FIELD, o.errorCode);
-  w.stringField(STATUS_ERROR_MESSAGE_FIELD, o.message);
-  w.structEnd(); // TStatus
-  w.structEnd(); // T<Method>Resp
-  w.structEnd(); // <Method>_result
-  return w.finish();
+  const status: ThriftField[] = [{ id: STATUS_CODE_FIELD, value: i32(o.statusCode) }];
+  if (o.sqlState !== undefined) status.push({ id: STATUS_SQL_STATE_FIELD, value: text(o.sqlState) });
+  if (o.errorCode !== undefined) status.push({ id: STATUS_ERROR_CODE_FIELD, value: i32(o.errorCode) });
+  status.push({ id: STATUS_ERROR_MESSAGE_FIELD, value: text(o.message) });
+  const resp = struct({ id: RESP_STATUS_FIELD, value: struct(...status) });
+  return encodeThriftMessage({
+    protocol: o.protocol,
+    strictHeader: o.strictHeader ?? true,
+    name: o.method,
+    type: 'reply',
+    seqid: o.seqid,
+    body: struct({ id: RESULT_SUCCESS_FIELD, value: resp }),
+  });
 }
