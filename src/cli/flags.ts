@@ -8,7 +8,13 @@ import {
   DEFAULT_LISTEN_PORT,
   MAX_HISTORY_SIZE,
 } from '../app-defaults';
-import { DEFAULT_CLOUDFETCH_THRESHOLD_ROWS, DEFAULT_LINK_LIFETIME_MS, DEFAULT_ROWS_PER_CLOUDFETCH_FILE } from '../fake/options';
+import {
+  DEFAULT_CLOUDFETCH_THRESHOLD_ROWS,
+  DEFAULT_EXECUTION_DELAY_MS,
+  DEFAULT_LINK_LIFETIME_MS,
+  DEFAULT_LINKS_PER_FETCH,
+  DEFAULT_ROWS_PER_CLOUDFETCH_FILE,
+} from '../fake/options';
 
 export const DEFAULT_CA_DIR = '~/.thrift-fault-proxy/ca';
 export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
@@ -18,6 +24,10 @@ export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
 export const MAX_FAKE_ROWS = 1_000_000_000;
 /** Longest --fake-link-lifetime-ms: 7 days, the longest a real presigned link lives. */
 export const MAX_FAKE_LINK_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+/** Most --fake-links-per-fetch. */
+export const MAX_FAKE_LINKS_PER_FETCH = 100_000;
+/** Longest --fake-execution-delay-ms: one hour. */
+export const MAX_FAKE_EXECUTION_DELAY_MS = 60 * 60 * 1000;
 
 export interface FlagSpec {
   name: string;
@@ -87,6 +97,16 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'fake-link-lifetime-ms',
     value: 'MS',
     description: `With --fake-warehouse: how long a presigned CloudFetch link stays valid; a later download gets 403 (default ${DEFAULT_LINK_LIFETIME_MS}, 15 minutes).`,
+  },
+  {
+    name: 'fake-links-per-fetch',
+    value: 'N',
+    description: `With --fake-warehouse: most CloudFetch links in one FetchResults or direct-results reply; the driver fetches the rest (default ${DEFAULT_LINKS_PER_FETCH}).`,
+  },
+  {
+    name: 'fake-execution-delay-ms',
+    value: 'MS',
+    description: `With --fake-warehouse: how long every statement runs before it finishes; drivers poll GetOperationStatus meanwhile (default ${DEFAULT_EXECUTION_DELAY_MS}).`,
   },
   { name: 'version', short: 'v', description: 'Print the version and exit (-v is the same).' },
   { name: 'help', short: 'h', description: 'Print this help and exit (-h is the same).' },

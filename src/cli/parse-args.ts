@@ -11,7 +11,16 @@ import {
   DEFAULT_LISTEN_PORT,
   MAX_HISTORY_SIZE,
 } from '../app-defaults';
-import { DEFAULT_CA_DIR, DEFAULT_LOG_LEVEL, FLAGS, LOG_LEVELS, MAX_FAKE_LINK_LIFETIME_MS, MAX_FAKE_ROWS } from './flags';
+import {
+  DEFAULT_CA_DIR,
+  DEFAULT_LOG_LEVEL,
+  FLAGS,
+  LOG_LEVELS,
+  MAX_FAKE_EXECUTION_DELAY_MS,
+  MAX_FAKE_LINK_LIFETIME_MS,
+  MAX_FAKE_LINKS_PER_FETCH,
+  MAX_FAKE_ROWS,
+} from './flags';
 import { LogLevel } from '../core/logger';
 
 export class UsageError extends Error {
@@ -44,10 +53,20 @@ export interface FakeWarehouseSettings {
   rowsPerCloudFetchFile?: number;
   /** --fake-link-lifetime-ms */
   linkLifetimeMs?: number;
+  /** --fake-links-per-fetch */
+  linksPerFetch?: number;
+  /** --fake-execution-delay-ms */
+  executionDelayMs?: number;
 }
 
-/** The flags that configure the fake warehouse and so need --fake-warehouse. */
-const FAKE_SETTING_FLAGS = ['fake-cloudfetch-threshold', 'fake-rows-per-file', 'fake-link-lifetime-ms'] as const;
+/** The numeric flags that configure the fake warehouse (and so need --fake-warehouse), with their ranges. */
+const FAKE_NUMBER_FLAGS: readonly { flag: string; setting: keyof FakeWarehouseSettings; min: number; max: number }[] = [
+  { flag: 'fake-cloudfetch-threshold', setting: 'cloudFetchThresholdRows', min: 1, max: MAX_FAKE_ROWS },
+  { flag: 'fake-rows-per-file', setting: 'rowsPerCloudFetchFile', min: 1, max: MAX_FAKE_ROWS },
+  { flag: 'fake-link-lifetime-ms', setting: 'linkLifetimeMs', min: 1, max: MAX_FAKE_LINK_LIFETIME_MS },
+  { flag: 'fake-links-per-fetch', setting: 'linksPerFetch', min: 1, max: MAX_FAKE_LINKS_PER_FETCH },
+  { flag: 'fake-execution-delay-ms', setting: 'executionDelayMs', min: 0, max: MAX_FAKE_EXECUTION_DELAY_MS },
+];
 
 export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: CliRunOptions };
 
@@ -121,17 +140,15 @@ export function parseCliArgs(argv: readonly string[], homeDir: string = os.homed
   };
 
   const fakeWarehouse = values['fake-warehouse'] === true;
-  const strayFakeFlag = FAKE_SETTING_FLAGS.find((flag) => values[flag] !== undefined);
+  const strayFakeFlag = FAKE_NUMBER_FLAGS.find(({ flag }) => values[flag] !== undefined);
   if (!fakeWarehouse && strayFakeFlag !== undefined) {
-    throw new UsageError(`--${strayFakeFlag} configures the fake warehouse: it needs --fake-warehouse too`);
+    throw new UsageError(`--${strayFakeFlag.flag} configures the fake warehouse: it needs --fake-warehouse too`);
   }
   const fakeWarehouseSettings: FakeWarehouseSettings = {};
-  const threshold = optionalInteger(text('fake-cloudfetch-threshold'), 'fake-cloudfetch-threshold', 1, MAX_FAKE_ROWS);
-  if (threshold !== undefined) fakeWarehouseSettings.cloudFetchThresholdRows = threshold;
-  const rowsPerFile = optionalInteger(text('fake-rows-per-file'), 'fake-rows-per-file', 1, MAX_FAKE_ROWS);
-  if (rowsPerFile !== undefined) fakeWarehouseSettings.rowsPerCloudFetchFile = rowsPerFile;
-  const lifetime = optionalInteger(text('fake-link-lifetime-ms'), 'fake-link-lifetime-ms', 1, MAX_FAKE_LINK_LIFETIME_MS);
-  if (lifetime !== undefined) fakeWarehouseSettings.linkLifetimeMs = lifetime;
+  for (const { flag, setting, min, max } of FAKE_NUMBER_FLAGS) {
+    const value = text(flag);
+    if (value !== undefined) fakeWarehouseSettings[setting] = integer(value, flag, min, min, max);
+  }
 
   return {
     kind: 'run',
@@ -170,10 +187,6 @@ function integer(value: string | undefined, flag: string, fallback: number, min:
     throw new UsageError(`--${flag}: '${value}' is not a whole number from ${min} to ${max}`);
   }
   return n;
-}
-
-function optionalInteger(value: string | undefined, flag: string, min: number, max: number): number | undefined {
-  return value === undefined ? undefined : integer(value, flag, min, min, max);
 }
 
 function directory(value: string, homeDir: string): string {

@@ -62,6 +62,10 @@ export interface ResolvedOptions {
 export const DEFAULT_CLOUDFETCH_THRESHOLD_ROWS = 10_000;
 /** Rows in each CloudFetch file. */
 export const DEFAULT_ROWS_PER_CLOUDFETCH_FILE = 5_000;
+/** Most CloudFetch links in one FetchResults (or direct-results) reply. */
+export const DEFAULT_LINKS_PER_FETCH = 4;
+/** How long every statement runs before it finishes. */
+export const DEFAULT_EXECUTION_DELAY_MS = 0;
 /** How long a presigned CloudFetch link stays valid: 15 minutes. */
 export const DEFAULT_LINK_LIFETIME_MS = 15 * 60 * 1000;
 
@@ -81,10 +85,10 @@ export function resolveOptions(opts: FakeWarehouseOptions = {}): ResolvedOptions
     token: opts.token ?? `dapi-fake-${randomBytes(16).toString('hex')}`,
     cloudFetchThresholdRows: opts.cloudFetchThresholdRows ?? DEFAULT_CLOUDFETCH_THRESHOLD_ROWS,
     rowsPerCloudFetchFile: opts.rowsPerCloudFetchFile ?? DEFAULT_ROWS_PER_CLOUDFETCH_FILE,
-    linksPerFetch: opts.linksPerFetch ?? 4,
+    linksPerFetch: opts.linksPerFetch ?? DEFAULT_LINKS_PER_FETCH,
     linkLifetimeMs: opts.linkLifetimeMs ?? DEFAULT_LINK_LIFETIME_MS,
     maxRowsPerInlineBatch: opts.maxRowsPerInlineBatch ?? 2048,
-    executionDelayMs: opts.executionDelayMs ?? 0,
+    executionDelayMs: opts.executionDelayMs ?? DEFAULT_EXECUTION_DELAY_MS,
     maxRangeRows: opts.maxRangeRows ?? 10_000_000,
     directLinks: opts.directLinks ?? false,
   };

@@ -6,7 +6,9 @@ import { appOptionsFromCli } from '../../src/cli/resolve-options';
 import { createLogger } from '../../src/core/logger';
 import {
   DEFAULT_CLOUDFETCH_THRESHOLD_ROWS,
+  DEFAULT_EXECUTION_DELAY_MS,
   DEFAULT_LINK_LIFETIME_MS,
+  DEFAULT_LINKS_PER_FETCH,
   DEFAULT_ROWS_PER_CLOUDFETCH_FILE,
   resolveOptions,
   type FakeWarehouseOptions,
@@ -55,6 +57,7 @@ describe('parseCliArgs', () => {
       '--upstream-ca', 'x.pem', '--insecure-upstream', '--cloudfetch-host', 'minio.local',
       '--history-size', '5', '--log-level', 'debug', '--fake-warehouse',
       '--fake-cloudfetch-threshold', '100', '--fake-rows-per-file=40', '--fake-link-lifetime-ms', '300',
+      '--fake-links-per-fetch', '1', '--fake-execution-delay-ms', '0',
     ]);
     expect(options).toEqual({
       listenHost: '0.0.0.0',
@@ -69,7 +72,7 @@ describe('parseCliArgs', () => {
       historySize: 5,
       logLevel: 'debug',
       fakeWarehouse: true,
-      fakeWarehouseSettings: { cloudFetchThresholdRows: 100, rowsPerCloudFetchFile: 40, linkLifetimeMs: 300 },
+      fakeWarehouseSettings: { cloudFetchThresholdRows: 100, rowsPerCloudFetchFile: 40, linkLifetimeMs: 300, linksPerFetch: 1, executionDelayMs: 0 },
     });
   });
 
@@ -112,6 +115,12 @@ describe('parseCliArgs', () => {
     [['--fake-link-lifetime-ms', '300'], /^--fake-link-lifetime-ms configures the fake warehouse: it needs --fake-warehouse too$/],
     [['--fake-cloudfetch-threshold', '10'], /^--fake-cloudfetch-threshold configures the fake warehouse: it needs --fake-warehouse too$/],
     [['--fake-rows-per-file', '10'], /^--fake-rows-per-file configures the fake warehouse: it needs --fake-warehouse too$/],
+    [['--fake-warehouse', '--fake-links-per-fetch', '0'], /^--fake-links-per-fetch: '0' is not a whole number from 1 to 100000$/],
+    [['--fake-warehouse', '--fake-links-per-fetch', 'many'], /^--fake-links-per-fetch: 'many' is not a whole number from 1 to 100000$/],
+    [['--fake-warehouse', '--fake-execution-delay-ms', '-1'], /--fake-execution-delay-ms/],
+    [['--fake-warehouse', '--fake-execution-delay-ms', '3600001'], /^--fake-execution-delay-ms: '3600001' is not a whole number from 0 to 3600000$/],
+    [['--fake-links-per-fetch', '2'], /^--fake-links-per-fetch configures the fake warehouse: it needs --fake-warehouse too$/],
+    [['--fake-execution-delay-ms', '100'], /^--fake-execution-delay-ms configures the fake warehouse: it needs --fake-warehouse too$/],
   ])('rejects %j with a message saying what is wrong', (argv, expected) => {
     expect(usageError(argv)).toMatch(expected);
   });
@@ -121,11 +130,15 @@ describe('appOptionsFromCli', () => {
   const log = createLogger({ level: 'error' });
 
   it('passes the fake warehouse settings to the app, which hands them to startFakeWarehouse', () => {
-    const options = run(['--fake-warehouse', '--fake-cloudfetch-threshold', '100', '--fake-rows-per-file', '40', '--fake-link-lifetime-ms', '300']);
-    expect(appOptionsFromCli(options, log).fakeWarehouse).toEqual({ cloudFetchThresholdRows: 100, rowsPerCloudFetchFile: 40, linkLifetimeMs: 300 });
+    const options = run([
+      '--fake-warehouse', '--fake-cloudfetch-threshold', '100', '--fake-rows-per-file', '40', '--fake-link-lifetime-ms', '300',
+      '--fake-links-per-fetch', '2', '--fake-execution-delay-ms', '250',
+    ]);
+    const settings = { cloudFetchThresholdRows: 100, rowsPerCloudFetchFile: 40, linkLifetimeMs: 300, linksPerFetch: 2, executionDelayMs: 250 };
+    expect(appOptionsFromCli(options, log).fakeWarehouse).toEqual(settings);
     // Every setting the command line can give is one the fake accepts, and it keeps it.
     const resolved = resolveOptions(appOptionsFromCli(options, log).fakeWarehouse as FakeWarehouseOptions);
-    expect(resolved).toMatchObject({ cloudFetchThresholdRows: 100, rowsPerCloudFetchFile: 40, linkLifetimeMs: 300 });
+    expect(resolved).toMatchObject(settings);
   });
 
   it('starts the fake with its defaults when only --fake-warehouse is given, and no fake without it', () => {
@@ -135,6 +148,8 @@ describe('appOptionsFromCli', () => {
       cloudFetchThresholdRows: DEFAULT_CLOUDFETCH_THRESHOLD_ROWS,
       rowsPerCloudFetchFile: DEFAULT_ROWS_PER_CLOUDFETCH_FILE,
       linkLifetimeMs: DEFAULT_LINK_LIFETIME_MS,
+      linksPerFetch: DEFAULT_LINKS_PER_FETCH,
+      executionDelayMs: DEFAULT_EXECUTION_DELAY_MS,
     });
   });
 });

@@ -148,3 +148,66 @@ describe('thrift-fault-proxy --fake-warehouse with --fake-cloudfetch-threshold, 
     }
   });
 });
+
+describe('thrift-fault-proxy --fake-warehouse with --fake-links-per-fetch and --fake-execution-delay-ms', () => {
+  const DELAY_MS = 600;
+  const cli = cliWithFakeWarehouse([
+    '--fake-cloudfetch-threshold', '10',
+    '--fake-rows-per-file', '10',
+    '--fake-links-per-fetch', '1',
+    '--fake-execution-delay-ms', String(DELAY_MS),
+  ]);
+  let api: ControlApi;
+
+  beforeAll(async () => {
+    const ready = await cli.ready();
+    api = new ControlApi(`${ready.apiHost}:${ready.apiPort}`);
+  });
+
+  afterAll(() => {
+    api?.close();
+  });
+
+  it('hands out one link per reply, so the driver fetches each file\'s link with its own FetchResults', async () => {
+    await api.resetCalls();
+    const { report } = await driveThroughProxy(await cli.ready(), {
+      client: { retryDelayMin: 20, retryDelayMax: 100 },
+      steps: [{ kind: 'query', sql: 'SELECT * FROM range(35)' }],
+    });
+    expect(report.error).toBeUndefined();
+    expect(report.steps[0]!.rowsDigest).toBe(expectedRangeDigest(35));
+    const { calls } = await api.listCalls({});
+    const linksIn = (reply: unknown): number => {
+      const results = (reply as { results?: { resultLinks?: unknown[] } } | undefined)?.results;
+      return results?.resultLinks?.length ?? 0;
+    };
+    const fetches = calls.filter((c) => c.method === 'FetchResults');
+    // 35 rows in files of 10: four links, none of them sharing a reply.
+    expect(calls.filter((c) => c.kind === CallKind.CALL_KIND_CLOUD_FETCH)).toHaveLength(4);
+    expect(fetches.length).toBeGreaterThanOrEqual(3);
+    expect(fetches.every((c) => linksIn(c.reply) <= 1)).toBe(true);
+    expect(fetches.reduce((sum, c) => sum + linksIn(c.reply), 0)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('runs every statement for the given time: the driver polls GetOperationStatus until it finishes', async () => {
+    await api.resetCalls();
+    const { report } = await driveThroughProxy(await cli.ready(), { steps: [{ kind: 'query', sql: 'SELECT 1' }] });
+    expect(report.error).toBeUndefined();
+    expect(report.steps[0]!.rowCount).toBe(1);
+    const { calls } = await api.listCalls({});
+    const execute = calls.find((c) => c.method === 'ExecuteStatement')!;
+    const polls = calls.filter((c) => c.method === 'GetOperationStatus');
+    const state = (c: (typeof calls)[number]) => (c.reply as { operationState?: unknown } | undefined)?.operationState;
+    // ExecuteStatement answers at once, the statement still running; polls say RUNNING until it finishes.
+    const executeReply = execute.reply as { directResults?: { operationStatus?: { operationState?: unknown } } };
+    expect(executeReply.directResults?.operationStatus?.operationState).toBe('RUNNING_STATE');
+    expect(polls.length).toBeGreaterThanOrEqual(1);
+    expect(polls.map(state).slice(0, -1).every((s) => s === 'RUNNING_STATE')).toBe(true);
+    const finished = polls.at(-1)!;
+    expect(state(finished)).toBe('FINISHED_STATE');
+    // Nothing reported the statement finished before its execution time had passed (a lower bound only).
+    const sinceExecute = finished.startTime!.getTime() - execute.startTime!.getTime() + durationMs(finished);
+    expect(sinceExecute).toBeGreaterThanOrEqual(DELAY_MS - 20);
+    expect(report.steps[0]!.durationMs).toBeGreaterThanOrEqual(DELAY_MS - 20);
+  });
+});

@@ -47,10 +47,9 @@ namespace ThriftFaultProxy.Testing
             // Passed as given, also without FakeWarehouse: the proxy then refuses them with a message saying so.
             AddNumber(arguments, "--fake-cloudfetch-threshold", options.FakeCloudFetchThresholdRows);
             AddNumber(arguments, "--fake-rows-per-file", options.FakeRowsPerFile);
-            if (options.FakeLinkLifetime.HasValue)
-            {
-                AddNumber(arguments, "--fake-link-lifetime-ms", (long)Math.Max(1, Math.Ceiling(options.FakeLinkLifetime.Value.TotalMilliseconds)));
-            }
+            AddMilliseconds(arguments, "--fake-link-lifetime-ms", options.FakeLinkLifetime, minimum: 1);
+            AddNumber(arguments, "--fake-links-per-fetch", options.FakeLinksPerFetch);
+            AddMilliseconds(arguments, "--fake-execution-delay-ms", options.FakeExecutionDelay, minimum: 0);
             arguments.AddRange(options.ExtraArguments);
             return arguments;
         }
@@ -60,6 +59,12 @@ namespace ThriftFaultProxy.Testing
             if (!value.HasValue) return;
             arguments.Add(flag);
             arguments.Add(value.Value.ToString(CultureInfo.InvariantCulture));
+        }
+
+        private static void AddMilliseconds(List<string> arguments, string flag, TimeSpan? value, long minimum)
+        {
+            if (!value.HasValue) return;
+            AddNumber(arguments, flag, Math.Max(minimum, (long)Math.Ceiling(value.Value.TotalMilliseconds)));
         }
 
         /// <summary>Quotes one argument for a command line (Windows CRT rules, also read correctly by .NET on Unix).</summary>

@@ -63,6 +63,19 @@ namespace ThriftFaultProxy.Testing
         /// </summary>
         public TimeSpan? FakeLinkLifetime { get; set; }
 
+        /// <summary>
+        /// --fake-links-per-fetch (needs <see cref="FakeWarehouse"/>): most CloudFetch links in one FetchResults or
+        /// direct-results reply (1: the driver fetches every file's link separately); null: the default (4).
+        /// </summary>
+        public int? FakeLinksPerFetch { get; set; }
+
+        /// <summary>
+        /// --fake-execution-delay-ms (needs <see cref="FakeWarehouse"/>): how long every statement runs before it
+        /// finishes, in whole milliseconds (rounded up; at most one hour); drivers poll GetOperationStatus meanwhile.
+        /// Null: the default (0, statements finish at once).
+        /// </summary>
+        public TimeSpan? FakeExecutionDelay { get; set; }
+
         /// <summary>More command-line arguments, passed last.</summary>
         public IList<string> ExtraArguments { get; } = new List<string>();
 

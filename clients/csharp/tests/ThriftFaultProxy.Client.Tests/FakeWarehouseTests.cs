@@ -68,6 +68,39 @@ public sealed class FakeWarehouseTests(FakeWarehouseProxyFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task FakeLinksPerFetch_and_FakeExecutionDelay_limit_the_links_per_reply_and_make_statements_run_that_long()
+    {
+        var delay = TimeSpan.FromMilliseconds(400);
+        var options = new ProxyProcessOptions
+        {
+            FakeWarehouse = true, FakeCloudFetchThresholdRows = 5, FakeRowsPerFile = 4, FakeLinksPerFetch = 1, FakeExecutionDelay = delay,
+        };
+        await using var proxy = await ProxyProcess.StartAsync(options);
+
+        var (reply, duration) = await ExecuteRangeWithDurationAsync(proxy, rows: 10);
+
+        // Three files (4, 4, 2 rows), but one link per reply: the rest are for FetchResults.
+        var resultSet = reply.Fields["directResults"].StructValue.Fields["resultSet"].StructValue;
+        var link = Assert.Single(resultSet.Fields["results"].StructValue.Fields["resultLinks"].ListValue.Values);
+        Assert.Equal(4.0, NumberOf(link.StructValue.Fields["rowCount"]));
+        Assert.True(resultSet.Fields["hasMoreRows"].BoolValue);
+        // Without runAsync, ExecuteStatement returns only once the statement has run (a lower bound only).
+        Assert.True(duration >= delay - TimeSpan.FromMilliseconds(20), $"ExecuteStatement took {duration.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public void FakeLinksPerFetch_and_FakeExecutionDelay_become_their_flags()
+    {
+        var options = new ProxyProcessOptions { FakeLinksPerFetch = 2, FakeExecutionDelay = TimeSpan.FromMilliseconds(250.2) };
+
+        var arguments = ProxyArguments.Build("cli.js", options, "ca").ToList();
+
+        Assert.Equal("2", arguments[arguments.IndexOf("--fake-links-per-fetch") + 1]);
+        Assert.Equal("251", arguments[arguments.IndexOf("--fake-execution-delay-ms") + 1]);
+        Assert.DoesNotContain("--fake-execution-delay-ms", ProxyArguments.Build("cli.js", new ProxyProcessOptions(), "ca"));
+    }
+
+    [Fact]
     public async Task A_fake_warehouse_setting_without_the_fake_warehouse_is_refused_with_the_proxy_s_reason()
     {
         var error = await Assert.ThrowsAsync<ProxyStartException>(() => ProxyProcess.StartAsync(new ProxyProcessOptions { FakeLinkLifetime = TimeSpan.FromSeconds(1) }));
@@ -77,7 +110,11 @@ public sealed class FakeWarehouseTests(FakeWarehouseProxyFixture fixture) : ICla
     }
 
     /// <summary>OpenSession, then SELECT * FROM range(rows) with CloudFetch allowed and direct results; the proxy's decoded reply.</summary>
-    private static async Task<Google.Protobuf.WellKnownTypes.Struct> ExecuteRangeAsync(ProxyProcess proxy, int rows)
+    private static async Task<Google.Protobuf.WellKnownTypes.Struct> ExecuteRangeAsync(ProxyProcess proxy, int rows) =>
+        (await ExecuteRangeWithDurationAsync(proxy, rows)).Reply;
+
+    /// <summary>As <see cref="ExecuteRangeAsync"/>, with the ExecuteStatement call's duration as the proxy recorded it.</summary>
+    private static async Task<(Google.Protobuf.WellKnownTypes.Struct Reply, TimeSpan Duration)> ExecuteRangeWithDurationAsync(ProxyProcess proxy, int rows)
     {
         var warehouse = proxy.Warehouse!;
         await using var calls = await proxy.Control.SubscribeAsync(new CallWatchOptions { Method = "ExecuteStatement" });
@@ -90,7 +127,7 @@ public sealed class FakeWarehouseTests(FakeWarehouseProxyFixture fixture) : ICla
 
         Assert.Equal(TcliProtocol.StatusSuccess, statement.StatusCode);
         var call = Assert.Single(await calls.WaitForCallsAsync(completed: true, timeout: Waits.Event));
-        return call.Reply;
+        return (call.Reply, call.Duration.ToTimeSpan());
     }
 
     private static string ResultFormat(Google.Protobuf.WellKnownTypes.Struct reply) =>
