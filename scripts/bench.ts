@@ -1,351 +1,258 @@
-// Benchmark: the proxy against a direct connection, measured in the same run, reported as ratios.
-// Roles run in separate processes (load generator, proxy, upstream) so none starves another on 2 cores.
-//   npm run bench            (builds first; prints a table and writes .test-results/bench.json)
-// Targets (DEVELOPERS.md): ≤ 0.15 ms added per Thrift call, ≥ 25 % of direct req/s,
-// ≥ 50 % of direct HTTPS throughput with flat proxy memory, ready in < 300 ms.
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+// Benchmark: every figure next to its floor, measured in the same run, as a ratio with its target (issue 11).
+//   npm run bench            (builds first; prints the table and writes .test-results/bench.json)
+// Roles run in separate processes (load generator = this one, the proxy, the upstream, the floors) so that none
+// starves another on 2 cores. Exits non-zero only on a correctness failure (a short body, a wrong status, a
+// missing event), never on a missed target. Knobs are environment variables; see README "Performance".
+import { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import tls from 'node:tls';
-import { createInterface } from 'node:readline';
+import type { ReadyLine } from '../src/cli/ready-line';
 import { issueCertificates } from '../src/tls/certificates';
+import { timeUnaryCalls, watchPushLatency } from './bench/grpc-load';
+import { download, HttpsRoute, timeNewConnectionRequest } from './bench/https-load';
+import { killAll, peakRssDuring, readJsonLine, rssMiB, spawnTracked } from './bench/processes';
+import { evaluate, printTable, Row, writeJson } from './bench/report';
+import { runRole, STORAGE_HOST, STORAGE_WILDCARD } from './bench/roles';
+import { measureStartup, StartupSamples } from './bench/startup';
+import { summarize, Summary } from './bench/stats';
+import { directTarget, interleavedLatency, proxiedTarget, rate } from './bench/thrift-load';
 
-const STORAGE_HOST = 'benchaccount.blob.core.windows.net';
-const WAREHOUSE_PATH = '/sql/1.0/warehouses/bench';
-const DOWNLOAD_BYTES = Number(process.env.BENCH_DOWNLOAD_MIB ?? 256) * 1024 * 1024;
-const LATENCY_CALLS = Number(process.env.BENCH_LATENCY_CALLS ?? 3000);
-const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 3);
-const RATE_CONCURRENCY = 16;
-
-// A GetOperationStatus CALL as the driver sends it (binary protocol, strict header) and a SUCCESS reply.
-function thriftCall(): Buffer {
-  const name = Buffer.from('GetOperationStatus');
-  const guid = Buffer.alloc(16, 7);
-  const parts = [
-    u32(0x80010001), u32(name.length), name, u32(1), // header: CALL, name, seqid
-    Buffer.from([12, 0, 1]), // field 1: TGetOperationStatusReq
-    Buffer.from([12, 0, 1]), // operationHandle
-    Buffer.from([12, 0, 1]), // operationId (THandleIdentifier)
-    Buffer.from([11, 0, 1]), u32(16), guid, Buffer.from([11, 0, 2]), u32(16), guid, Buffer.from([0]),
-    Buffer.from([8, 0, 2]), u32(0), // operationType
-    Buffer.from([2, 0, 3, 1]), // hasResultSet
-    Buffer.from([0]), Buffer.from([0]), Buffer.from([0]),
-  ];
-  return Buffer.concat(parts);
-}
-function thriftReply(): Buffer {
-  const name = Buffer.from('GetOperationStatus');
-  return Buffer.concat([
-    u32(0x80010002), u32(name.length), name, u32(1),
-    Buffer.from([12, 0, 0]), // success: TGetOperationStatusResp
-    Buffer.from([12, 0, 1]), Buffer.from([8, 0, 1]), u32(0), Buffer.from([0]), // status SUCCESS
-    Buffer.from([8, 0, 2]), u32(2), // operationState FINISHED
-    Buffer.from([0]), Buffer.from([0]),
-  ]);
-}
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n >>> 0);
-  return b;
-}
-
-// ---- upstream role ------------------------------------------------------------------------------------------
-async function runUpstream(certDir: string): Promise<void> {
-  const reply = thriftReply();
-  const chunk = Buffer.alloc(1024 * 1024, 0x5a);
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    if (req.method === 'POST') {
-      req.on('data', () => undefined);
-      req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'application/x-thrift', 'content-length': reply.length });
-        res.end(reply);
-      });
-      return;
-    }
-    const total = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('bytes') ?? DOWNLOAD_BYTES);
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < total) {
-        const n = Math.min(chunk.length, total - sent);
-        sent += n;
-        if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return void res.once('drain', pump);
-      }
-      res.end();
-    };
-    pump();
-  };
-  const certs = JSON.parse(fs.readFileSync(path.join(certDir, 'certs.json'), 'utf8')) as { key: string; cert: string };
-  const plain = http.createServer({ keepAliveTimeout: 60_000 }, handler);
-  const secure = https.createServer({ key: certs.key, cert: certs.cert, keepAliveTimeout: 60_000 }, handler);
-  plain.listen(0, '127.0.0.1');
-  secure.listen(0, '127.0.0.1');
-  await Promise.all([once(plain, 'listening'), once(secure, 'listening')]);
-  const port = (s: net.Server): number => (s.address() as net.AddressInfo).port;
-  process.stdout.write(JSON.stringify({ httpPort: port(plain), httpsPort: port(secure) }) + '\n');
-}
-
-// ---- bare pass-through proxy role: the floor any Node.js HTTP proxy pays for the extra hop ----------------------
-async function runBareProxy(): Promise<void> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
-    const target = new URL(req.url ?? '/');
-    const up = http.request(
-      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers, agent },
-      (upRes) => {
-        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-        upRes.pipe(res);
-      },
-    );
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  process.stdout.write(JSON.stringify({ port: (server.address() as net.AddressInfo).port }) + '\n');
-}
-
-// ---- load generator role -------------------------------------------------------------------------------------
-interface Target {
-  /** How a POST reaches the upstream: directly, or through the proxy as an absolute-URI request. */
-  post(agent: http.Agent): Promise<void>;
-}
-
-function directTarget(port: number, body: Buffer): Target {
-  return {
-    post: (agent) => postOnce({ host: '127.0.0.1', port, path: WAREHOUSE_PATH, agent }, body),
-  };
-}
-function proxiedTarget(proxyPort: number, upstreamPort: number, body: Buffer): Target {
-  return {
-    post: (agent) =>
-      postOnce(
-        {
-          host: '127.0.0.1',
-          port: proxyPort,
-          path: `http://127.0.0.1:${upstreamPort}${WAREHOUSE_PATH}`,
-          headers: { host: `127.0.0.1:${upstreamPort}` },
-          agent,
-        },
-        body,
-      ),
-  };
-}
-
-function postOnce(opts: http.RequestOptions, body: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { ...opts, method: 'POST', headers: { ...opts.headers, 'content-type': 'application/x-thrift', 'content-length': body.length } },
-      (res) => {
-        res.on('data', () => undefined);
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function latency(target: Target, calls: number): Promise<{ medianMs: number; p99Ms: number; meanMs: number }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  for (let i = 0; i < 200; i++) await target.post(agent); // warm-up: JIT, sockets, certificates
-  const samples: number[] = [];
-  for (let i = 0; i < calls; i++) {
-    const t0 = process.hrtime.bigint();
-    await target.post(agent);
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  agent.destroy();
-  samples.sort((a, b) => a - b);
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-  return { medianMs: samples[Math.floor(samples.length / 2)], p99Ms: samples[Math.floor(samples.length * 0.99)], meanMs: mean };
-}
-
-async function rate(target: Target, seconds: number): Promise<number> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: RATE_CONCURRENCY });
-  const end = Date.now() + seconds * 1000;
-  let done = 0;
-  const worker = async (): Promise<void> => {
-    while (Date.now() < end) {
-      await target.post(agent);
-      done++;
-    }
-  };
-  const t0 = Date.now();
-  await Promise.all(Array.from({ length: RATE_CONCURRENCY }, worker));
-  agent.destroy();
-  return done / ((Date.now() - t0) / 1000);
-}
-
-/** Downloads `bytes` over HTTPS, directly or through a CONNECT tunnel; returns MiB/s. */
-async function download(opts: { upstreamPort: number; ca: string; proxyPort?: number; bytes: number }): Promise<number> {
-  const socket = await (opts.proxyPort === undefined
-    ? connectTls(net.connect(opts.upstreamPort, '127.0.0.1'), opts.ca)
-    : connectViaProxy(opts.proxyPort, opts.upstreamPort, opts.ca));
-  const t0 = process.hrtime.bigint();
-  await new Promise<void>((resolve, reject) => {
-    const req = https.request(
-      {
-        host: STORAGE_HOST,
-        path: `/results/file.arrow?bytes=${opts.bytes}&se=2099-01-01&sig=benchsignature`,
-        createConnection: () => socket,
-      },
-      (res) => {
-        let got = 0;
-        res.on('data', (c: Buffer) => (got += c.length));
-        res.on('end', () => (got === opts.bytes ? resolve() : reject(new Error(`got ${got} of ${opts.bytes} bytes`))));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-  socket.destroy();
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return opts.bytes / (1024 * 1024) / seconds;
-}
-
-function connectTls(raw: net.Socket, ca: string): Promise<tls.TLSSocket> {
-  return new Promise((resolve, reject) => {
-    const s = tls.connect({ socket: raw, servername: STORAGE_HOST, ca }, () => resolve(s));
-    s.once('error', reject);
-  });
-}
-
-async function connectViaProxy(proxyPort: number, upstreamPort: number, ca: string): Promise<tls.TLSSocket> {
-  const req = http.request({ host: '127.0.0.1', port: proxyPort, method: 'CONNECT', path: `${STORAGE_HOST}:443` });
-  req.end();
-  const [res, socket] = (await once(req, 'connect')) as [http.IncomingMessage, net.Socket];
-  if (res.statusCode !== 200) throw new Error(`CONNECT answered ${res.statusCode}`);
-  void upstreamPort;
-  return connectTls(socket, ca);
-}
-
-function rssMiB(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /VmRSS:\s+(\d+) kB/.exec(status);
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-async function readJsonLine<T>(child: ChildProcess): Promise<T> {
-  if (!child.stdout) throw new Error('child has no stdout');
-  const lines = createInterface({ input: child.stdout });
-  const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`child exited with ${String(code)} before its ready line`);
-  });
-  const first = new Promise<string>((resolve) => lines.once('line', resolve));
-  const line = await Promise.race([first, exited]);
-  lines.close();
-  return JSON.parse(line) as T;
-}
+const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+const MIB = 1024 * 1024;
+const settings = {
+  downloadMiB: env('BENCH_DOWNLOAD_MIB', 256),
+  downloadRounds: env('BENCH_DOWNLOAD_ROUNDS', 3),
+  slowReaderMiB: env('BENCH_SLOW_MIB', 64),
+  slowReaderMiBps: env('BENCH_SLOW_MIBPS', 32),
+  latencyCalls: env('BENCH_LATENCY_CALLS', 3000),
+  rateConnections: env('BENCH_RATE_CONNECTIONS', 32),
+  rateSeconds: env('BENCH_RATE_SECONDS', 1),
+  rateRounds: env('BENCH_RATE_ROUNDS', 3),
+  readyRuns: env('BENCH_READY_RUNS', 5),
+  grpcCalls: env('BENCH_GRPC_CALLS', 1000),
+  watchSubscribers: env('BENCH_WATCH_SUBSCRIBERS', 10),
+  watchCalls: env('BENCH_WATCH_CALLS', 300),
+  newHosts: env('BENCH_NEW_HOSTS', 10),
+  proxyNodeArgs: (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  /** Comma-separated groups to run (startup, thrift, grpc, https); default all. */
+  only: (process.env.BENCH_ONLY ?? 'startup,thrift,grpc,https').split(',').map((s) => s.trim()),
+};
+/** Which stage is running, on stderr: a run takes minutes. */
+const progress = (stage: string): void => void process.stderr.write(`bench: ${stage}\n`);
+const CLI = path.join(__dirname, '..', 'src', 'cli.js');
+const FLOOR = path.join(__dirname, 'bench', 'floor-process.js');
+const EXTRA_CA = process.env.NODE_EXTRA_CA_CERTS;
 
 async function main(): Promise<void> {
-  if (process.argv[2] === '--upstream') return runUpstream(process.argv[3]);
-  if (process.argv[2] === '--bare-proxy') return runBareProxy();
-
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tfp-bench-'));
-  const certs = issueCertificates([STORAGE_HOST, 'localhost']);
-  fs.writeFileSync(path.join(work, 'certs.json'), JSON.stringify(certs));
-  fs.writeFileSync(path.join(work, 'upstream-ca.pem'), certs.caCert);
-
-  const children: ChildProcess[] = [];
+  const rows: Row[] = [];
+  const summaries: Record<string, Summary> = {};
+  const startedAt = new Date();
+  const loadBefore = os.loadavg();
   try {
-    const upstream = spawn(process.execPath, [__filename, '--upstream', work], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(upstream);
-    const { httpPort, httpsPort } = await readJsonLine<{ httpPort: number; httpsPort: number }>(upstream);
-
-    const startProxy = async (): Promise<{ child: ChildProcess; ready: { proxyPort: number; caCertPath: string }; ms: number }> => {
-      const cli = path.join(__dirname, '..', 'src', 'cli.js');
-      const t0 = process.hrtime.bigint();
-      const child = spawn(
-        process.execPath,
-        [...(process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean), cli, '--listen-port', '0', '--api-port', '0', '--ca-dir', path.join(work, 'ca'), '--log-level', 'error',
-          '--map-host', `${STORAGE_HOST}=127.0.0.1:${httpsPort}`, '--upstream-ca', path.join(work, 'upstream-ca.pem')],
-        { stdio: ['ignore', 'pipe', 'ignore'] },
-      );
-      children.push(child);
-      const ready = await readJsonLine<{ proxyPort: number; caCertPath: string }>(child);
-      return { child, ready, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
-    };
-    // First start creates the CA; later starts (the usual case) reuse it.
-    const first = await startProxy();
-    const firstReadyMs = first.ms;
-    first.child.kill('SIGTERM');
-    await once(first.child, 'exit');
-    const { child: proxy, ready, ms: readyMs } = await startProxy();
-    const proxyCa = fs.readFileSync(ready.caCertPath, 'utf8');
-    const pid = proxy.pid ?? 0;
-
-    const body = thriftCall();
-    const direct = directTarget(httpPort, body);
-    const proxied = proxiedTarget(ready.proxyPort, httpPort, body);
-
-    const bareProxy = spawn(process.execPath, [__filename, '--bare-proxy'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(bareProxy);
-    const bare = await readJsonLine<{ port: number }>(bareProxy);
-    const bareTarget = proxiedTarget(bare.port, httpPort, body);
-
-    const latDirect = await latency(direct, LATENCY_CALLS);
-    const latProxy = await latency(proxied, LATENCY_CALLS);
-    const latBare = await latency(bareTarget, LATENCY_CALLS);
-    const rateDirect = await rate(direct, RATE_SECONDS);
-    const rateProxy = await rate(proxied, RATE_SECONDS);
-
-    // Warm the leaf certificate for the storage host, then measure.
-    await download({ upstreamPort: httpsPort, ca: proxyCa, proxyPort: ready.proxyPort, bytes: 1024 });
-    const rssBefore = rssMiB(pid);
-    let rssPeak = rssBefore;
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMiB(pid))), 50);
-    // Best of three each, alternating, so a burst of other work on the machine does not decide the ratio.
-    let tputDirect = 0;
-    let tputProxy = 0;
-    for (let round = 0; round < 3; round++) {
-      tputDirect = Math.max(tputDirect, await download({ upstreamPort: httpsPort, ca: certs.caCert, bytes: DOWNLOAD_BYTES }));
-      tputProxy = Math.max(tputProxy, await download({ upstreamPort: httpsPort, ca: proxyCa, proxyPort: ready.proxyPort, bytes: DOWNLOAD_BYTES }));
-    }
-    clearInterval(sampler);
-    rssPeak = Math.max(rssPeak, rssMiB(pid));
-
-    const addedMs = latProxy.medianMs - latDirect.medianMs;
-    const result = {
-      readyMs,
-      firstReadyMs,
-      thrift: { direct: latDirect, proxied: latProxy, addedMedianMs: addedMs, bareNodeProxy: latBare, bareAddedMedianMs: latBare.medianMs - latDirect.medianMs },
-      requestRate: { directPerSec: rateDirect, proxiedPerSec: rateProxy, ratio: rateProxy / rateDirect },
-      httpsDownload: {
-        mib: DOWNLOAD_BYTES / 1024 / 1024,
-        directMiBps: tputDirect,
-        proxiedMiBps: tputProxy,
-        ratio: tputProxy / tputDirect,
-        proxyRssBeforeMiB: rssBefore,
-        proxyRssPeakMiB: rssPeak,
-      },
-    };
-    const verdict = (ok: boolean): string => (ok ? 'meets target' : 'MISSES target');
-    const rows: [string, string, string][] = [
-      ['ready time (spawn to ready line, CA exists)', `${readyMs.toFixed(0)} ms (first run, creating the CA: ${firstReadyMs.toFixed(0)} ms)`, verdict(readyMs < 300) + ' (< 300 ms)'],
-      ['added latency per Thrift call (median)', `${addedMs.toFixed(3)} ms (direct ${latDirect.medianMs.toFixed(3)}, proxied ${latProxy.medianMs.toFixed(3)})`, verdict(addedMs <= 0.15) + ' (≤ 0.15 ms)'],
-      ['  floor: a bare Node.js pass-through proxy', `${(latBare.medianMs - latDirect.medianMs).toFixed(3)} ms added (proxied ${latBare.medianMs.toFixed(3)})`, 'reference, no target'],
-      ['Thrift req/s vs direct', `${(result.requestRate.ratio * 100).toFixed(1)} % (${rateProxy.toFixed(0)} / ${rateDirect.toFixed(0)})`, verdict(result.requestRate.ratio >= 0.25) + ' (≥ 25 %)'],
-      ['HTTPS download vs direct', `${(result.httpsDownload.ratio * 100).toFixed(1)} % (${tputProxy.toFixed(0)} / ${tputDirect.toFixed(0)} MiB/s)`, verdict(result.httpsDownload.ratio >= 0.5) + ' (≥ 50 %)'],
-      ['proxy RSS during download', `${rssBefore.toFixed(0)} → peak ${rssPeak.toFixed(0)} MiB for ${result.httpsDownload.mib} MiB`, verdict(rssPeak - rssBefore < 64) + ' (flat: < 64 MiB growth)'],
-    ];
-    for (const [what, value, v] of rows) console.log(`${what.padEnd(46)} ${value.padEnd(60)} ${v}`);
-    fs.mkdirSync('.test-results', { recursive: true });
-    fs.writeFileSync('.test-results/bench.json', JSON.stringify(result, null, 2));
+    if (settings.only.includes('startup')) await startupRows(work, rows, summaries);
+    await trafficRows(work, rows, summaries);
   } finally {
-    for (const c of children) c.kill('SIGTERM');
+    killAll();
     fs.rmSync(work, { recursive: true, force: true });
+  }
+  const results = rows.map(evaluate);
+  printTable(results);
+  const loadAfter = os.loadavg();
+  console.log(`load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${loadAfter.map((l) => l.toFixed(1)).join(' ')} after; ${os.cpus().length} cores`);
+  writeJson(path.join('.test-results', 'bench.json'), {
+    startedAt: startedAt.toISOString(),
+    machine: { cpus: os.cpus().length, node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, nodeExtraCaCerts: EXTRA_CA ?? null },
+    settings,
+    rows: results,
+    samples: summaries,
+  });
+}
+
+// ---- start-up ---------------------------------------------------------------------------------------------------
+async function startupRows(work: string, rows: Row[], summaries: Record<string, Summary>): Promise<void> {
+  const withoutExtra = { ...process.env };
+  delete withoutExtra.NODE_EXTRA_CA_CERTS;
+  // NODE_EXTRA_CA_CERTS makes every Node process read and parse the bundle it names at start: measured both ways.
+  const variants: [string, NodeJS.ProcessEnv][] = EXTRA_CA ? [['NODE_EXTRA_CA_CERTS set', process.env], ['NODE_EXTRA_CA_CERTS unset', withoutExtra]] : [['NODE_EXTRA_CA_CERTS unset', withoutExtra]];
+  const targets: [keyof StartupSamples, string, number][] = [
+    ['caExists', 'ready, CA exists', 2.5],
+    ['freshCa', 'ready, fresh CA directory', 3],
+    ['fakeWarehouse', 'ready with --fake-warehouse', 4],
+  ];
+  for (const [label, variantEnv] of variants) {
+    progress(`start-up, ${label} (${settings.readyRuns} runs)`);
+    const dir = fs.mkdtempSync(path.join(work, 'startup-'));
+    const samples = await measureStartup({ cliPath: CLI, floorPath: FLOOR, proxyNodeArgs: settings.proxyNodeArgs, work: dir, env: variantEnv, runs: settings.readyRuns });
+    const tag = EXTRA_CA ? (variantEnv === withoutExtra ? '.noExtraCa' : '.extraCa') : '.noExtraCa';
+    for (const [kind, list] of Object.entries(samples)) summaries[`ready.${kind}${tag}`] = summarize(list);
+    const floor = summarize(samples.floor);
+    for (const [kind, figure, limit] of targets) {
+      const s = summarize(samples[kind]);
+      rows.push({
+        id: `ready.${kind}${tag}`,
+        figure: `${figure} (${label})`,
+        floorName: 'bare Node: 2 listeners + a line',
+        unit: 'ms',
+        value: s.p50,
+        floor: floor.p50,
+        comparison: { kind: 'at_most_times', limit },
+        note: `medians of ${s.count}; best ${s.min.toFixed(0)} ms vs floor best ${floor.min.toFixed(0)} ms`,
+      });
+    }
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
+// ---- traffic: Thrift, gRPC, HTTPS, through one running proxy ------------------------------------------------------
+async function trafficRows(work: string, rows: Row[], summaries: Record<string, Summary>): Promise<void> {
+  const runs = (group: string): boolean => settings.only.includes(group);
+  if (!runs('thrift') && !runs('grpc') && !runs('https')) return;
+  const certs = issueCertificates([STORAGE_HOST, STORAGE_WILDCARD, 'localhost']);
+  const certsFile = path.join(work, 'certs.json');
+  fs.writeFileSync(certsFile, JSON.stringify(certs));
+  fs.writeFileSync(path.join(work, 'upstream-ca.pem'), certs.caCert);
+
+  const upstream = await role<{ httpPort: number; httpsPort: number }>('upstream', certsFile);
+  const bareProxy = await role<{ port: number }>('bare-proxy');
+  const bareInterceptor = await role<{ port: number }>('bare-interceptor', certsFile, String(upstream.httpsPort));
+  const echo = await role<{ port: number }>('grpc-echo');
+  const proxy = spawnTracked(
+    [...settings.proxyNodeArgs, CLI, '--listen-port', '0', '--api-port', '0', '--ca-dir', path.join(work, 'ca'), '--log-level', 'error',
+      '--map-host', `${STORAGE_WILDCARD}=127.0.0.1:${upstream.httpsPort}`, '--upstream-ca', path.join(work, 'upstream-ca.pem')],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  keepTail(proxy);
+  const ready = await readJsonLine<ReadyLine>(proxy);
+  const alive = (): void => {
+    if (proxy.exitCode !== null || proxy.signalCode !== null) throw new Error(`the proxy exited (${proxy.exitCode ?? proxy.signalCode})`);
+  };
+
+  const direct = directTarget(upstream.httpPort);
+  const viaProxy = proxiedTarget(ready.proxyPort, upstream.httpPort);
+  const viaBare = proxiedTarget(bareProxy.port, upstream.httpPort);
+
+  if (runs('thrift')) {
+    progress('Thrift latency and request rate');
+    const [d, b, p] = (await interleavedLatency([direct, viaBare, viaProxy], settings.latencyCalls)).map(summarize);
+    Object.assign(summaries, { 'thrift.latency.direct': d, 'thrift.latency.bareProxy': b, 'thrift.latency.proxy': p });
+    rows.push({
+      id: 'thrift.addedLatency.p50',
+      figure: 'Thrift added latency p50 (sequential, keep-alive)',
+      floorName: 'bare Node pass-through proxy, added',
+      unit: 'ms',
+      value: p.p50 - d.p50,
+      floor: b.p50 - d.p50,
+      comparison: { kind: 'at_most_times', limit: 1.2 },
+      note: `p50 direct ${d.p50.toFixed(3)}, bare proxy ${b.p50.toFixed(3)}, proxy ${p.p50.toFixed(3)} ms (${d.count} calls each)`,
+    });
+    const best = { direct: 0, bare: 0, proxy: 0 };
+    for (let round = 0; round < settings.rateRounds; round++) {
+      best.direct = Math.max(best.direct, await rate(direct, settings.rateConnections, settings.rateSeconds));
+      best.bare = Math.max(best.bare, await rate(viaBare, settings.rateConnections, settings.rateSeconds));
+      best.proxy = Math.max(best.proxy, await rate(viaProxy, settings.rateConnections, settings.rateSeconds));
+    }
+    const figure = `Thrift req/s, ${settings.rateConnections} connections`;
+    const note = `best of ${settings.rateRounds} rounds of ${settings.rateSeconds} s: direct ${best.direct.toFixed(0)}, bare ${best.bare.toFixed(0)}, proxy ${best.proxy.toFixed(0)}`;
+    rows.push({ id: 'thrift.rate.vsBare', figure, floorName: 'bare Node pass-through proxy', unit: 'req/s', value: best.proxy, floor: best.bare, comparison: { kind: 'at_least_times', limit: 0.8 }, note });
+    rows.push({ id: 'thrift.rate.vsDirect', figure, floorName: 'direct', unit: 'req/s', value: best.proxy, floor: best.direct, comparison: { kind: 'at_least_times', limit: 0.25 } });
+    alive();
+  }
+
+  if (runs('grpc')) {
+    progress('EnableScenario, WatchCalls');
+    const unary = await timeUnaryCalls(echo.port, ready.apiPort, settings.grpcCalls);
+    const e = summarize(unary.echo);
+    const en = summarize(unary.enable);
+    Object.assign(summaries, { 'grpc.echo': e, 'grpc.enableScenario': en });
+    const floorName = 'grpc-js unary echo round trip';
+    const note = `${en.count} calls each on one channel`;
+    rows.push({ id: 'grpc.enableScenario.p50', figure: 'EnableScenario p50', floorName, unit: 'ms', value: en.p50, floor: e.p50, comparison: { kind: 'at_most_times', limit: 1.5 }, note });
+    rows.push({ id: 'grpc.enableScenario.p99', figure: 'EnableScenario p99', floorName: `${floorName} p99`, unit: 'ms', value: en.p99, floor: e.p99, comparison: { kind: 'at_most_times', limit: 1.5 } });
+    const push = summarize(await watchPushLatency(ready.apiPort, settings.watchSubscribers, viaProxy, settings.watchCalls));
+    summaries['grpc.watchPush'] = push;
+    const figure = `WatchCalls push p50, ${settings.watchSubscribers} subscribers`;
+    rows.push({
+      id: 'grpc.watchPush.p50', figure, floorName, unit: 'ms', value: push.p50, floor: e.p50, comparison: { kind: 'at_most_times', limit: 2 },
+      note: `reply received → CALL_COMPLETED received, ${settings.watchCalls} sequential calls × ${settings.watchSubscribers} subscribers`,
+    });
+    rows.push({ id: 'grpc.watchPush.p99', figure: figure.replace('p50', 'p99'), floorName: `${floorName} p99`, unit: 'ms', value: push.p99, floor: e.p99, comparison: { kind: 'reference' } });
+    alive();
+  }
+
+  if (runs('https')) {
+    const proxyCa = fs.readFileSync(ready.caCertPath, 'utf8');
+    const viaProxyTls: HttpsRoute = { ca: proxyCa, port: ready.proxyPort, tunnel: true };
+    const directTls: HttpsRoute = { ca: certs.caCert, port: upstream.httpsPort, tunnel: false };
+    const viaInterceptor: HttpsRoute = { ca: certs.caCert, port: bareInterceptor.port, tunnel: true };
+
+    progress('HTTPS first requests, downloads');
+    // First request to a host the proxy has not seen (a leaf certificate to issue) against one it has.
+    await timeNewConnectionRequest(viaProxyTls, STORAGE_HOST);
+    const seen: number[] = [];
+    const fresh: number[] = [];
+    for (let i = 0; i < settings.newHosts; i++) {
+      seen.push(await timeNewConnectionRequest(viaProxyTls, STORAGE_HOST));
+      fresh.push(await timeNewConnectionRequest(viaProxyTls, `bench-new-${i}.blob.core.windows.net`));
+    }
+    const s = summarize(seen);
+    const f = summarize(fresh);
+    Object.assign(summaries, { 'https.firstRequest.seenHost': s, 'https.firstRequest.newHost': f });
+    rows.push({
+      id: 'https.firstRequest.newHost', figure: 'first HTTPS request to a new host', floorName: 'same, to an already-seen host', unit: 'ms',
+      value: f.p50, floor: s.p50, comparison: { kind: 'at_most_plus', limit: 10 },
+      note: `CONNECT + TLS + 1 KiB GET on a new connection, medians of ${f.count}`,
+    });
+
+    const bytes = settings.downloadMiB * MIB;
+    await download(viaInterceptor, STORAGE_HOST, MIB); // warm both paths' connections and code
+    await download(viaProxyTls, STORAGE_HOST, MIB);
+    const pid = proxy.pid ?? 0;
+    // One baseline for both memory rows: RSS does not shrink back after a download, so a later baseline would hide growth.
+    const rssBefore = rssMiB(pid);
+    const slow = await peakRssDuring(pid, () =>
+      download(viaProxyTls, STORAGE_HOST, settings.slowReaderMiB * MIB, { readBytesPerSecond: settings.slowReaderMiBps * MIB }),
+    );
+    const best = { direct: 0, bare: 0, proxy: 0 };
+    let rssPeak = rssBefore;
+    for (let round = 0; round < settings.downloadRounds; round++) {
+      best.direct = Math.max(best.direct, await download(directTls, STORAGE_HOST, bytes));
+      best.bare = Math.max(best.bare, await download(viaInterceptor, STORAGE_HOST, bytes));
+      const measured = await peakRssDuring(pid, () => download(viaProxyTls, STORAGE_HOST, bytes));
+      best.proxy = Math.max(best.proxy, measured.result);
+      rssPeak = Math.max(rssPeak, measured.peakMiB);
+    }
+    const figure = `HTTPS download ${settings.downloadMiB} MiB`;
+    const note = `best of ${settings.downloadRounds}: direct ${best.direct.toFixed(0)}, bare interceptor ${best.bare.toFixed(0)}, proxy ${best.proxy.toFixed(0)} MiB/s`;
+    rows.push({ id: 'https.download.vsBareInterceptor', figure, floorName: 'bare Node TLS-intercepting proxy', unit: 'MiB/s', value: best.proxy, floor: best.bare, comparison: { kind: 'at_least_times', limit: 0.9 }, note });
+    rows.push({ id: 'https.download.vsDirect', figure, floorName: 'direct', unit: 'MiB/s', value: best.proxy, floor: best.direct, comparison: { kind: 'at_least_times', limit: 0.5 } });
+    rows.push({ id: 'https.download.rss', figure: 'proxy RSS during the downloads', floorName: 'proxy RSS before', unit: 'MiB', value: rssPeak, floor: rssBefore, comparison: { kind: 'at_most_plus', limit: 64 } });
+    rows.push({
+      id: 'https.download.rssSlowReader', figure: 'proxy RSS, slow reader', floorName: 'proxy RSS before', unit: 'MiB', value: slow.peakMiB, floor: rssBefore,
+      comparison: { kind: 'at_most_plus', limit: 64 }, note: `${settings.slowReaderMiB} MiB read at ${settings.slowReaderMiBps} MiB/s (${slow.result.toFixed(0)} MiB/s measured), before the fast downloads`,
+    });
+    alive();
+  }
+}
+
+/** The proxy's stderr (its banner) is noise unless it fails: keep the end of it to show then. */
+function keepTail(child: ChildProcess): void {
+  let tail = '';
+  child.stderr?.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString('utf8')).slice(-4000)));
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') console.error(`the proxy exited (${code ?? signal}); its stderr ended with:\n${tail}`);
+  });
+}
+
+async function role<T>(name: string, ...args: string[]): Promise<T> {
+  const child: ChildProcess = spawnTracked([__filename, '--role', name, ...args]);
+  return readJsonLine<T>(child);
+}
+
+const fail = (error: unknown): void => {
+  console.error('bench: correctness failure:', error);
   process.exit(1);
-});
+};
+// A role process keeps serving until the benchmark stops it; the benchmark itself exits when it is done.
+if (process.argv[2] === '--role') runRole(process.argv.slice(2)).catch(fail);
+else main().then(() => process.exit(0), fail);
