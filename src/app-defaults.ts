@@ -6,3 +6,7 @@ export const DEFAULT_API_PORT = 18081;
 export const DEFAULT_HISTORY_SIZE = 1000;
 /** Upper bound the command line accepts for --history-size (each call keeps its decoded request and reply). */
 export const MAX_HISTORY_SIZE = 1_000_000;
+/** How long a SIGTERM/SIGINT waits for requests in flight before closing them (--shutdown-grace-ms). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
+/** Longest --shutdown-grace-ms: ten minutes. */
+export const MAX_SHUTDOWN_GRACE_MS = 600_000;

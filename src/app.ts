@@ -51,11 +51,19 @@ export interface AppOptions {
   fakeWarehouse?: boolean | FakeWarehouseOptions;
 }
 
+export interface StopOptions {
+  /**
+   * Drain first: stop accepting connections, release held requests, and give requests in flight up to this long
+   * to finish (the control API keeps serving meanwhile). Default 0: close everything at once.
+   */
+  graceMs?: number;
+}
+
 export interface RunningApp {
   info: ProxyInfo;
   control: ProxyControl;
-  /** Stops the API, then the proxy. Safe to call more than once. */
-  close(): Promise<void>;
+  /** Stops the proxy (draining first with graceMs), the API and the fake warehouse. Safe to call more than once. */
+  close(options?: StopOptions): Promise<void>;
 }
 
 export async function startThriftFaultProxy(options: AppOptions): Promise<RunningApp> {
@@ -111,7 +119,14 @@ export async function startThriftFaultProxy(options: AppOptions): Promise<Runnin
     stack.push(() => api.close());
     stack.push(logCallsAtDebug(control, log));
 
-    return { info, control, close: () => stack.closeAll() };
+    const close = async (stop: StopOptions = {}): Promise<void> => {
+      try {
+        if ((stop.graceMs ?? 0) > 0) await proxy.drain(stop.graceMs ?? 0);
+      } finally {
+        await stack.closeAll();
+      }
+    };
+    return { info, control, close };
   } catch (error) {
     await stack.closeAll();
     throw error;

@@ -9,8 +9,8 @@ import { readyLine, startupBanner } from './cli/ready-line';
 import { appOptionsFromCli } from './cli/resolve-options';
 import { VERSION } from './version';
 
-/** A stop that takes longer than this is a bug; exit anyway rather than hang a CI job. */
-const STOP_TIMEOUT_MS = 10_000;
+/** A stop that takes this much longer than its grace period is a bug; exit anyway rather than hang a CI job. */
+const STOP_OVERRUN_MS = 10_000;
 
 async function main(argv: readonly string[]): Promise<number> {
   let command: CliCommand;
@@ -66,13 +66,15 @@ async function main(argv: readonly string[]): Promise<number> {
   // A second signal while stopping means "now".
   process.once('SIGTERM', () => process.exit(1));
   process.once('SIGINT', () => process.exit(1));
+  const { shutdownGraceMs } = command.options;
+  const stopTimeoutMs = shutdownGraceMs + STOP_OVERRUN_MS;
   const timer = setTimeout(() => {
-    process.stderr.write(`thrift-fault-proxy: did not stop within ${STOP_TIMEOUT_MS} ms\n`);
+    process.stderr.write(`thrift-fault-proxy: did not stop within ${stopTimeoutMs} ms\n`);
     process.exit(1);
-  }, STOP_TIMEOUT_MS);
+  }, stopTimeoutMs);
   timer.unref();
   try {
-    await app.close();
+    await app.close({ graceMs: shutdownGraceMs });
   } catch (error) {
     process.stderr.write(`thrift-fault-proxy: error while stopping: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

@@ -6,7 +6,9 @@ import {
   DEFAULT_HISTORY_SIZE,
   DEFAULT_LISTEN_HOST,
   DEFAULT_LISTEN_PORT,
+  DEFAULT_SHUTDOWN_GRACE_MS,
   MAX_HISTORY_SIZE,
+  MAX_SHUTDOWN_GRACE_MS,
 } from '../app-defaults';
 import {
   DEFAULT_CLOUDFETCH_THRESHOLD_ROWS,
@@ -72,6 +74,11 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'history-size',
     value: 'N',
     description: `Recorded calls kept, 1 to ${MAX_HISTORY_SIZE}; the oldest are dropped first (default ${DEFAULT_HISTORY_SIZE}).`,
+  },
+  {
+    name: 'shutdown-grace-ms',
+    value: 'MS',
+    description: `On SIGTERM/SIGINT: stop accepting, release held requests, and let requests in flight finish for up to MS before closing them, 0 to ${MAX_SHUTDOWN_GRACE_MS} (default ${DEFAULT_SHUTDOWN_GRACE_MS}).`,
   },
   {
     name: 'log-level',

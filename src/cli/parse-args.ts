@@ -9,7 +9,9 @@ import {
   DEFAULT_HISTORY_SIZE,
   DEFAULT_LISTEN_HOST,
   DEFAULT_LISTEN_PORT,
+  DEFAULT_SHUTDOWN_GRACE_MS,
   MAX_HISTORY_SIZE,
+  MAX_SHUTDOWN_GRACE_MS,
 } from '../app-defaults';
 import {
   DEFAULT_CA_DIR,
@@ -39,6 +41,8 @@ export interface CliRunOptions {
   insecureUpstream: boolean;
   cloudFetchHosts: string[];
   historySize: number;
+  /** How long a stop signal lets requests in flight finish. */
+  shutdownGraceMs: number;
   logLevel: LogLevel;
   fakeWarehouse: boolean;
   /** Settings of the fake warehouse given on the command line (only with --fake-warehouse); unset: its defaults. */
@@ -163,6 +167,7 @@ export function parseCliArgs(argv: readonly string[], homeDir: string = os.homed
       insecureUpstream: values['insecure-upstream'] === true,
       cloudFetchHosts: nonEmpty(list('cloudfetch-host'), 'cloudfetch-host'),
       historySize: integer(text('history-size'), 'history-size', DEFAULT_HISTORY_SIZE, 1, MAX_HISTORY_SIZE),
+      shutdownGraceMs: integer(text('shutdown-grace-ms'), 'shutdown-grace-ms', DEFAULT_SHUTDOWN_GRACE_MS, 0, MAX_SHUTDOWN_GRACE_MS),
       logLevel: logLevel(text('log-level')),
       fakeWarehouse,
       fakeWarehouseSettings,

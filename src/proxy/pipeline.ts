@@ -14,7 +14,7 @@ import { CallKind, CLOUDFETCH_METHOD, Firing, MatchFacts } from '../core/model';
 import { redactUrl } from '../core/redact';
 import { CallStart } from '../journal/call-journal';
 import { ScenarioEngine } from '../scenarios/engine';
-import { hold } from './actions/hold';
+import { HeldRequests } from './actions/hold';
 import { resetConnection, resetError } from './actions/reset';
 import { respondStatus } from './actions/respond-status';
 import { respondThriftError, ThriftCallIdentity } from './actions/thrift-error';
@@ -79,7 +79,8 @@ interface ThriftContext {
 type ReadBody = { whole: true; body: Buffer } | { whole: false; prefix: Buffer };
 
 export class RequestPipeline {
-  private readonly closing = new AbortController();
+  private readonly holds = new HeldRequests();
+  private closed = false;
   private readonly limits: PipelineLimits;
 
   constructor(private readonly deps: PipelineDeps) {
@@ -102,9 +103,20 @@ export class RequestPipeline {
     else this.safely(request, () => this.passThrough(request));
   }
 
+  /** Requests a scenario is holding right now. */
+  get heldCount(): number {
+    return this.holds.size;
+  }
+
+  /** For a drain: ends holds at once, and any later hold as soon as it starts; their requests go on to the server. */
+  releaseHolds(): void {
+    this.holds.releaseAll();
+  }
+
   /** Ends holds at once (their calls fail); in-flight exchanges end when their sockets are closed. */
   close(): void {
-    this.closing.abort();
+    this.closed = true;
+    this.holds.abortAll();
   }
 
   private thriftCall(request: ProxiedRequest, body: Buffer): void {
@@ -224,17 +236,13 @@ export class RequestPipeline {
   }
 
   private holdThenForward(request: ProxiedRequest, call: RecordedCall, firing: Firing, thrift: ThriftContext | undefined): void {
-    const clientGone = new AbortController();
-    const onClose = (): void => clientGone.abort();
-    request.res.once('close', onClose);
     const ms = firing.holdMs ?? (firing.action.kind === 'hold' ? firing.action.defaultMs : 0);
-    void hold(ms, [clientGone.signal, this.closing.signal]).then((outcome) => {
-      request.res.off('close', onClose);
-      if (outcome === 'elapsed') {
+    void this.holds.hold(ms, request.res).then((outcome) => {
+      if (outcome === 'elapsed' || outcome === 'released') {
         this.forward(request, call, thrift);
         return;
       }
-      const who = this.closing.signal.aborted ? 'the proxy closed' : 'the client closed the connection';
+      const who = outcome === 'aborted' ? 'the proxy closed' : 'the client closed the connection';
       call.fail(`${who} while scenario ${firing.scenario} held the request`);
       request.res.destroy();
     });
@@ -264,7 +272,7 @@ export class RequestPipeline {
         }
         call.complete(recorded);
       } else {
-        call.fail(this.closing.signal.aborted ? 'the proxy closed before the reply was complete' : (outcome.error ?? 'failed'), recorded);
+        call.fail(this.closed ? 'the proxy closed before the reply was complete' : (outcome.error ?? 'failed'), recorded);
       }
     });
   }

@@ -57,7 +57,12 @@ export interface RunningProxyServer {
   port: number;
   caCertPath: string;
   caCertPem: string;
-  /** Stops listening and closes every connection. Safe to call more than once. */
+  /**
+   * Stops accepting connections, releases held requests, and lets requests in flight finish for up to `graceMs`;
+   * then closes like close(). Responses sent meanwhile say `Connection: close`. Resolves when closed.
+   */
+  drain(graceMs: number): Promise<void>;
+  /** Stops listening and closes every connection at once. Safe to call more than once. */
   close(): Promise<void>;
 }
 
@@ -89,9 +94,11 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
   });
   let failStart: ((error: Error) => void) | undefined;
   const self: OwnAddress = { host, port: 0 };
+  const inFlight = new InFlightResponses();
   const proxy = new MitmProxy({
     log,
     onRequest: (secure, req, res) => {
+      inFlight.add(res);
       const request = proxiedRequestOf(secure, req, res, interceptor, self);
       if (request !== undefined) pipeline.handle(request);
     },
@@ -130,19 +137,83 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
   });
   log.info('proxy listening', { host, port: self.port });
 
+  const serverClosed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  const stopListening = (): void => {
+    if (server.listening) proxy.close(); // closes the listening server; Node also closes its idle connections
+  };
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
+    closing ??= (async () => {
       pipeline.close();
-      server.close(() => resolve());
-      proxy.close();
+      stopListening();
       for (const socket of sockets) socket.destroy();
       agents.destroy();
-    }).then(() => leafCertificates.settled());
+      await serverClosed;
+      await leafCertificates.settled();
+    })();
     return closing;
   };
+  let draining: Promise<void> | undefined;
+  const drain = (graceMs: number): Promise<void> => {
+    draining ??= (async () => {
+      if (closing !== undefined) return closing;
+      stopListening();
+      pipeline.releaseHolds();
+      inFlight.finishing();
+      httpsTraffic.closeIdleConnections();
+      const finished = await inFlight.allDone(graceMs);
+      log.info(finished ? 'drained: every request in flight finished' : 'drain grace period over: closing the requests still in flight', {
+        graceMs,
+        unfinished: inFlight.size,
+      });
+      await close();
+    })();
+    return draining;
+  };
 
-  return { host, port: self.port, caCertPath: ca.certPath, caCertPem: ca.certPem, close };
+  return { host, port: self.port, caCertPath: ca.certPath, caCertPem: ca.certPem, drain, close };
+}
+
+/** The responses not yet finished or closed; what a drain waits for. */
+class InFlightResponses {
+  private readonly responses = new Set<http.ServerResponse>();
+  private draining = false;
+  private onEmpty: (() => void) | undefined;
+
+  get size(): number {
+    return this.responses.size;
+  }
+
+  add(res: http.ServerResponse): void {
+    if (this.draining) res.shouldKeepAlive = false;
+    this.responses.add(res);
+    res.once('close', () => {
+      this.responses.delete(res);
+      if (this.responses.size === 0) this.onEmpty?.();
+    });
+  }
+
+  /** From now on every response closes its connection when done (clients reconnect elsewhere, not here). */
+  finishing(): void {
+    this.draining = true;
+    for (const res of this.responses) if (!res.headersSent) res.shouldKeepAlive = false;
+  }
+
+  /** Resolves true once no response is in flight, or false when `ms` passed first. */
+  allDone(ms: number): Promise<boolean> {
+    if (this.responses.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.onEmpty = undefined;
+        resolve(false);
+      }, ms);
+      this.onEmpty = () => {
+        clearTimeout(timer);
+        this.onEmpty = undefined;
+        resolve(true);
+      };
+    });
+  }
 }
 
 function validateCap(name: string, value: number | undefined): void {

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import net from 'node:net';
-import { hold } from '../../src/proxy/actions/hold';
+import { HeldRequests } from '../../src/proxy/actions/hold';
 import { resetConnection, resetError } from '../../src/proxy/actions/reset';
 import { respondStatus } from '../../src/proxy/actions/respond-status';
 import { sendAndCollect } from '../helpers/proxied-client';
@@ -49,22 +49,55 @@ describe('respondStatus', () => {
   });
 });
 
-describe('hold', () => {
-  it('waits the given time, then reports elapsed', async () => {
+describe('HeldRequests', () => {
+  /** A response that is still open (its client waiting), as a held request has. */
+  function openResponse(): http.ServerResponse {
+    return new http.ServerResponse(new http.IncomingMessage(new net.Socket()));
+  }
+
+  it('waits the given time, then reports elapsed, leaving no listener on the response', async () => {
+    const holds = new HeldRequests();
+    const res = openResponse();
+    const closeListeners = res.listenerCount('close');
     const started = process.hrtime.bigint();
-    await expect(hold(60, [])).resolves.toBe('elapsed');
+    const outcome = holds.hold(60, res);
+    expect(holds.size).toBe(1);
+    await expect(outcome).resolves.toBe('elapsed');
     expect(Number(process.hrtime.bigint() - started) / 1e6).toBeGreaterThanOrEqual(55);
+    expect(holds.size).toBe(0);
+    expect(res.listenerCount('close')).toBe(closeListeners);
   });
 
-  it('ends early, cancelling its timer, when a signal fires', async () => {
-    const controller = new AbortController();
-    const outcome = hold(60_000, [new AbortController().signal, controller.signal]);
-    controller.abort();
-    await expect(outcome).resolves.toBe('aborted');
+  it('ends early, cancelling its timer, when the client goes away', async () => {
+    const holds = new HeldRequests();
+    const res = openResponse();
+    const outcome = holds.hold(60_000, res);
+    res.emit('close');
+    await expect(outcome).resolves.toBe('client_gone');
+    expect(holds.size).toBe(0);
   });
 
-  it('does not start when a signal already fired', async () => {
-    await expect(hold(60_000, [AbortSignal.abort()])).resolves.toBe('aborted');
+  it('releases every hold at once for a drain, and any hold that starts afterwards', async () => {
+    const holds = new HeldRequests();
+    const outcomes = Array.from({ length: 12 }, () => holds.hold(60_000, openResponse()));
+    expect(holds.size).toBe(12);
+    holds.releaseAll();
+    await expect(Promise.all(outcomes)).resolves.toEqual(Array(12).fill('released'));
+    await expect(holds.hold(60_000, openResponse())).resolves.toBe('released');
+    expect(holds.size).toBe(0);
+  });
+
+  it('aborts every hold when the proxy closes, and any hold that starts afterwards, even after a release', async () => {
+    const holds = new HeldRequests();
+    const outcome = holds.hold(60_000, openResponse());
+    holds.releaseAll();
+    holds.abortAll();
+    await expect(outcome).resolves.toBe('released');
+    await expect(holds.hold(60_000, openResponse())).resolves.toBe('aborted');
+    const other = new HeldRequests();
+    const pending = other.hold(60_000, openResponse());
+    other.abortAll();
+    await expect(pending).resolves.toBe('aborted');
   });
 });
 

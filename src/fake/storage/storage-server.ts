@@ -1,6 +1,5 @@
 // The fake cloud storage: serves CloudFetch files over HTTPS to whoever holds a valid presigned URL, streaming
 // each file with backpressure, and refuses expired or tampered links with Azure's 403 XML.
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { blobNotFound, expiredSignature, missingSignature, signatureMismatch, storageErrorXml, unsupportedMethod, type StorageError } from './storage-errors';
 import type { UrlSigner } from './presigned-url';
@@ -62,12 +61,26 @@ async function serve(req: IncomingMessage, res: ServerResponse, files: ResultFil
       counters.aborted++;
       return;
     }
-    if (!res.write(chunk)) {
-      await Promise.race([once(res, 'drain'), once(res, 'close')]);
-    }
+    if (!res.write(chunk)) await drainedOrClosed(res);
   }
   res.end();
   counters.served++;
+}
+
+/**
+ * Waits until `res` can take more, or is gone. Both listeners are removed whichever comes first: a download to a
+ * slow reader waits thousands of times on the same response.
+ */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 
 function sendError(res: ServerResponse, error: StorageError, counters: StorageCounters): void {
