@@ -1,11 +1,16 @@
 // The bounded history of recorded calls, and the source of WatchCalls events. begin/finish run on every proxied
 // call, so both are O(1): sequences in the history are contiguous, so a record lives in slot `sequence % capacity`.
+// The history is bounded by count (capacity) and by bytes (maxBytes, estimated once per record version by
+// src/core/record-size.ts); the oldest calls leave first.
 import { CallFilter, CallRecord, ScenarioError, WatchItem } from '../core/model';
+import { estimateRecordBytes } from '../core/record-size';
 import { compileCallFilter } from './call-filter';
 import { CallWatch, QueuedCallWatch, validateWatchBufferSize } from './call-watch';
 
 export interface CallJournalOptions {
   capacity: number;
+  /** Estimated bytes of records kept; the oldest leave first (the newest call always stays). Default: no bound. */
+  maxBytes?: number;
   now?: () => Date;
 }
 
@@ -24,6 +29,17 @@ export interface CallListQuery {
   fromSequence?: number;
   /** At most this many, oldest first; 0 or unset: all. */
   limit?: number;
+  /** Stop before the calls listed would exceed this many estimated bytes (at least one call is listed). */
+  maxBytes?: number;
+}
+
+/** What list() answers: the calls, and where to continue when it stopped before the end. */
+export interface CallListing {
+  calls: CallRecord[];
+  /** Whether it stopped (limit or maxBytes) before examining every kept call. */
+  more: boolean;
+  /** One past the last sequence examined: from here the next listing continues (nextSequence when complete). */
+  continueFrom: number;
 }
 
 export interface CallWatchOptions {
@@ -50,8 +66,12 @@ function requireWholeNumber(value: number | undefined, name: string, meaning: st
 
 export class CallJournal {
   readonly capacity: number;
+  readonly maxBytes: number;
   private readonly now: () => Date;
   private readonly slots: (CallRecord | undefined)[];
+  /** Estimated bytes of the record in the same slot. */
+  private readonly sizes: number[];
+  private bytes = 0;
   /** The history holds sequences oldestSequence .. nextSequence - 1. */
   private oldestSequence = 1;
   private next = 1;
@@ -64,9 +84,19 @@ export class CallJournal {
     if (!Number.isSafeInteger(opts.capacity) || opts.capacity < 1) {
       throw new RangeError(`CallJournal capacity must be a whole number of 1 or more (got ${opts.capacity})`);
     }
+    if (opts.maxBytes !== undefined && !(opts.maxBytes > 0)) {
+      throw new RangeError(`CallJournal maxBytes must be more than 0 (got ${opts.maxBytes})`);
+    }
     this.capacity = opts.capacity;
+    this.maxBytes = opts.maxBytes ?? Infinity;
     this.now = opts.now ?? (() => new Date());
     this.slots = new Array<CallRecord | undefined>(opts.capacity);
+    this.sizes = new Array<number>(opts.capacity).fill(0);
+  }
+
+  /** Estimated bytes of the records kept. */
+  get bytesKept(): number {
+    return this.bytes;
   }
 
   /** Calls dropped from the full history since the last reset. */
@@ -91,14 +121,15 @@ export class CallJournal {
       startTime: init.startTime ?? this.now(),
     };
     this.next++;
-    if (this.size > this.capacity) {
-      this.slots[this.oldestSequence % this.capacity] = undefined;
-      this.oldestSequence++;
-      this.dropped++;
-    }
-    this.slots[record.sequence % this.capacity] = record;
+    if (this.size > this.capacity) this.dropOldest();
+    const bytes = estimateRecordBytes(record);
+    const slot = record.sequence % this.capacity;
+    this.slots[slot] = record;
+    this.sizes[slot] = bytes;
+    this.bytes += bytes;
+    this.trimToBytes();
     this.entries.set(record, { current: record });
-    this.emit({ type: 'call_started', call: record, replayed: false });
+    this.emit({ type: 'call_started', call: record, replayed: false }, bytes);
     return record;
   }
 
@@ -127,25 +158,34 @@ export class CallJournal {
       finished.durationMs = Math.max(0, this.now().getTime() - base.startTime.getTime());
     }
     entry.final = finished;
-    this.adopt(entry, finished);
+    const bytes = this.adopt(entry, finished);
     // Emitted even when the call has left the history: a watcher saw it start and must see it end.
-    this.emit({ type: 'call_completed', call: finished, replayed: false });
+    this.emit({ type: 'call_completed', call: finished, replayed: false }, bytes);
     return finished;
   }
 
   list(q: CallListQuery = {}): CallRecord[] {
+    return this.listPage(q).calls;
+  }
+
+  /** Like list(), and says whether (and from where) there is more to list. */
+  listPage(q: CallListQuery = {}): CallListing {
     const from = requireWholeNumber(q.fromSequence, 'fromSequence', 'it selects calls with a sequence at or above it');
     const limit = requireWholeNumber(q.limit, 'limit', '0 means no limit');
+    const maxBytes = q.maxBytes ?? Infinity;
     const accepts = compileCallFilter(q.filter);
-    const result: CallRecord[] = [];
+    const calls: CallRecord[] = [];
+    let bytes = 0;
     for (let sequence = Math.max(from, this.oldestSequence); sequence < this.next; sequence++) {
       const record = this.recordAt(sequence);
-      if (record !== undefined && accepts(record)) {
-        result.push(record);
-        if (result.length === limit) break;
-      }
+      if (record === undefined || !accepts(record)) continue;
+      const size = this.sizes[sequence % this.capacity];
+      if (calls.length > 0 && bytes + size > maxBytes) return { calls, more: true, continueFrom: sequence };
+      calls.push(record);
+      bytes += size;
+      if (calls.length === limit) return { calls, more: sequence + 1 < this.next, continueFrom: sequence + 1 };
     }
-    return result;
+    return { calls, more: false, continueFrom: this.next };
   }
 
   count(filter?: CallFilter): number {
@@ -163,8 +203,10 @@ export class CallJournal {
     const cleared = this.size;
     for (let sequence = this.oldestSequence; sequence < this.next; sequence++) {
       this.slots[sequence % this.capacity] = undefined;
+      this.sizes[sequence % this.capacity] = 0;
     }
     this.oldestSequence = this.next;
+    this.bytes = 0;
     this.dropped = 0;
     return cleared;
   }
@@ -207,10 +249,33 @@ export class CallJournal {
     return entry;
   }
 
-  private adopt(entry: CallEntry, record: CallRecord): void {
+  /** Makes `record` the call's current version (in the history too, if still kept); returns its estimated bytes. */
+  private adopt(entry: CallEntry, record: CallRecord): number {
     entry.current = record;
     this.entries.set(record, entry);
-    if (this.recordAt(record.sequence) !== undefined) this.slots[record.sequence % this.capacity] = record;
+    const bytes = estimateRecordBytes(record);
+    if (this.recordAt(record.sequence) !== undefined) {
+      const slot = record.sequence % this.capacity;
+      this.slots[slot] = record;
+      this.bytes += bytes - this.sizes[slot];
+      this.sizes[slot] = bytes;
+      this.trimToBytes();
+    }
+    return bytes;
+  }
+
+  private dropOldest(): void {
+    const slot = this.oldestSequence % this.capacity;
+    this.slots[slot] = undefined;
+    this.bytes -= this.sizes[slot];
+    this.sizes[slot] = 0;
+    this.oldestSequence++;
+    this.dropped++;
+  }
+
+  /** The newest call stays even when it alone is over the bound: a history that lost every call helps nobody. */
+  private trimToBytes(): void {
+    while (this.bytes > this.maxBytes && this.size > 1) this.dropOldest();
   }
 
   private recordAt(sequence: number): CallRecord | undefined {
@@ -219,7 +284,7 @@ export class CallJournal {
     return record?.sequence === sequence ? record : undefined;
   }
 
-  private emit(item: WatchItem & { type: 'call_started' | 'call_completed' }): void {
-    for (const watch of this.watches) watch.offer(item);
+  private emit(item: WatchItem & { type: 'call_started' | 'call_completed' }, bytes: number): void {
+    for (const watch of this.watches) watch.offer(item, bytes);
   }
 }

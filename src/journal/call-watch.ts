@@ -1,6 +1,9 @@
 // One WatchCalls subscriber's view of the journal: the replayed history, the `live` marker, then live events in
 // a bounded queue. The journal only ever appends (O(1), never blocks); a consumer that falls behind loses the
 // newest events and is told how many, exactly where they were lost.
+// The queue is bounded in bytes (estimated per record, src/core/record-size.ts) and in events. By default the
+// event bound is the largest allowed, so that only the byte bound applies: a burst of thousands of calls fits
+// while the subscriber catches up, and a subscriber that stops reading holds at most WATCH_BUFFER_BYTES.
 import { ScenarioError, WatchItem } from '../core/model';
 import { CallPredicate } from './call-filter';
 import { RingQueue } from './ring-queue';
@@ -16,9 +19,12 @@ export interface CallWatch {
   readonly closed: boolean;
 }
 
-export const WATCH_BUFFER_DEFAULT = 1024;
 export const WATCH_BUFFER_MIN = 16;
 export const WATCH_BUFFER_MAX = 100_000;
+/** Events queued per subscriber when bufferSize is unset: the byte bound is what limits it. */
+export const WATCH_BUFFER_DEFAULT = WATCH_BUFFER_MAX;
+/** Estimated bytes of records queued per subscriber, whatever bufferSize says. */
+export const WATCH_BUFFER_BYTES = 64 * 1024 * 1024;
 
 export function validateWatchBufferSize(bufferSize: number | undefined): number {
   if (bufferSize === undefined) return WATCH_BUFFER_DEFAULT;
@@ -26,7 +32,7 @@ export function validateWatchBufferSize(bufferSize: number | undefined): number 
     throw new ScenarioError(
       'invalid_argument',
       `bufferSize must be a whole number from ${WATCH_BUFFER_MIN} to ${WATCH_BUFFER_MAX} (got ${bufferSize}); ` +
-        `leave it unset for the default ${WATCH_BUFFER_DEFAULT}`,
+        `leave it unset for the default: up to ${WATCH_BUFFER_DEFAULT} events or ${WATCH_BUFFER_BYTES / (1024 * 1024)} MiB of calls`,
     );
   }
   return bufferSize;
@@ -44,6 +50,8 @@ type WatchState = 'open' | 'ended' | 'closed';
 export class QueuedCallWatch implements CallWatch {
   private prefaceIndex = 0;
   private readonly events: RingQueue<WatchItem>;
+  private readonly eventBytes: RingQueue<number>;
+  private queuedBytes = 0;
   // A gap sits between two queued events, so there are at most events + 1 of them.
   private readonly gaps: RingQueue<Gap>;
   private eventsQueued = 0;
@@ -57,19 +65,29 @@ export class QueuedCallWatch implements CallWatch {
     bufferSize: number,
     private readonly accepts: CallPredicate,
     private readonly detach: (watch: QueuedCallWatch) => void,
+    private readonly maxBytes: number = WATCH_BUFFER_BYTES,
   ) {
     this.events = new RingQueue(bufferSize);
+    this.eventBytes = new RingQueue(bufferSize);
     this.gaps = new RingQueue(bufferSize + 1);
+  }
+
+  /** Estimated bytes of the live events queued now. */
+  get bytesQueued(): number {
+    return this.queuedBytes;
   }
 
   get closed(): boolean {
     return this.state !== 'open';
   }
 
-  /** A live event from the journal. Never blocks and never grows the queue beyond its bound. */
-  offer(item: WatchItem & { type: 'call_started' | 'call_completed' }): void {
+  /** A live event from the journal, of `bytes` (estimated). Never blocks, never grows the queue beyond its bounds. */
+  offer(item: WatchItem & { type: 'call_started' | 'call_completed' }, bytes: number): void {
     if (this.state !== 'open' || !this.accepts(item.call)) return;
-    if (this.events.push(item)) {
+    const fits = this.queuedBytes + bytes <= this.maxBytes || this.events.size === 0;
+    if (fits && this.events.push(item)) {
+      this.eventBytes.push(bytes);
+      this.queuedBytes += bytes;
       this.eventsQueued++;
     } else {
       const last = this.gaps.peekLast();
@@ -96,7 +114,10 @@ export class QueuedCallWatch implements CallWatch {
       return { type: 'events_dropped', droppedCount: gap.droppedCount };
     }
     const event = this.events.shift();
-    if (event !== undefined) this.eventsTaken++;
+    if (event !== undefined) {
+      this.eventsTaken++;
+      this.queuedBytes -= this.eventBytes.shift() ?? 0;
+    }
     return event;
   }
 
@@ -112,6 +133,8 @@ export class QueuedCallWatch implements CallWatch {
     this.state = 'closed';
     this.preface = [];
     this.events.clear();
+    this.eventBytes.clear();
+    this.queuedBytes = 0;
     this.gaps.clear();
     this.listeners.length = 0;
     if (wasOpen) this.detach(this);

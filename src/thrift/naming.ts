@@ -2,6 +2,7 @@
 // response of a reply (field 0 of `<Method>_result`) and its TStatus. How values are shown, and the size
 // bounds, are described in render-fields.ts; secrets are redacted there (see field-policies.ts).
 import type { NamedFields, ThriftStatusSummary } from '../core/model';
+import { noteFieldsSize } from '../core/record-size';
 import { redactUrlsInText } from '../core/redact';
 import { DEFAULT_RENDER_LIMITS, FieldRenderer, type RenderLimits } from './render-fields';
 import type { ThriftSchema } from './schema-types';
@@ -46,20 +47,26 @@ export function nameCall(message: ThriftMessage, limits: RenderLimits = DEFAULT_
   const req = lastField(message.body, ARGS_REQUEST_FIELD);
   if (req === undefined) return { method };
   const renderer = new FieldRenderer(SCHEMA, limits);
-  if (req.type !== TType.STRUCT) return { method, request: renderer.struct(message.body) };
-  return { method, request: renderer.struct(req, SCHEMA.methods[method]?.request) };
+  const request = req.type !== TType.STRUCT ? renderer.struct(message.body) : renderer.struct(req, SCHEMA.methods[method]?.request);
+  noteFieldsSize(request, renderer.approxBytes());
+  return { method, request };
 }
 
 export function nameReply(message: ThriftMessage, limits: RenderLimits = DEFAULT_RENDER_LIMITS): NamedReply {
   const renderer = new FieldRenderer(SCHEMA, limits);
-  if (message.type === 'exception') return { reply: renderer.struct(message.body, APPLICATION_EXCEPTION) };
+  if (message.type === 'exception') return { reply: noted(renderer.struct(message.body, APPLICATION_EXCEPTION), renderer) };
   if (message.type !== 'reply') return {};
   const resp = lastField(message.body, RESULT_SUCCESS_FIELD);
   if (resp === undefined || resp.type !== TType.STRUCT) return {};
-  const named: NamedReply = { reply: renderer.struct(resp, SCHEMA.methods[message.name]?.response) };
+  const named: NamedReply = { reply: noted(renderer.struct(resp, SCHEMA.methods[message.name]?.response), renderer) };
   const status = statusSummary(resp, limits.maxStringChars);
   if (status !== undefined) named.status = status;
   return named;
+}
+
+function noted(fields: NamedFields, renderer: FieldRenderer): NamedFields {
+  noteFieldsSize(fields, renderer.approxBytes());
+  return fields;
 }
 
 function statusSummary(resp: ThriftStruct, maxChars: number): ThriftStatusSummary | undefined {

@@ -12,6 +12,7 @@
 // printable UTF-8, else binary).
 import { isUtf8 } from 'node:buffer';
 import type { FieldValue, NamedFields } from '../core/model';
+import { BYTES_PER_VALUE } from '../core/record-size';
 import { REDACTED, redactUrl, redactUrlsInText } from '../core/redact';
 import { formatUuid } from './reader-support';
 import { FIELD_POLICIES, isSecretMapKey, type FieldPolicy } from './field-policies';
@@ -164,6 +165,11 @@ export class FieldRenderer {
     const max = Math.max(0, Math.min(this.limits.maxStringChars, this.charsLeft));
     this.charsLeft -= Math.min(text.length, max);
     return text.length <= max ? text : `${text.slice(0, max)}...<cut, ${byteLength} bytes in all>`;
+  }
+
+  /** Approximate memory of everything rendered so far (see src/core/record-size.ts). */
+  approxBytes(): number {
+    return (this.limits.maxValues - this.valuesLeft) * BYTES_PER_VALUE + 2 * (this.limits.maxTotalChars - this.charsLeft);
   }
 
   private spend(v: string): string {

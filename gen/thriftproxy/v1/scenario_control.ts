@@ -638,7 +638,11 @@ export interface WatchCallsRequest {
   replayFromSequence?:
     | bigint
     | undefined;
-  /** Events this subscriber may have queued before it is considered behind (16 to 100000; default 1024). */
+  /**
+   * Events this subscriber may have queued before it is considered behind (16 to 100000). Unset: up to 100000
+   * events; whatever this says, at most 64 MiB of calls (estimated) are queued for one subscriber. Events past the
+   * bound are dropped and reported by one WATCH_EVENT_TYPE_EVENTS_DROPPED where they were lost.
+   */
   bufferSize?: number | undefined;
 }
 
