@@ -1,11 +1,15 @@
 // The proxy's own certificate authority, persisted in --ca-dir: made on the first run, reused afterwards, so
 // clients trust one PEM for good. The layout (certs/ca.pem, keys/ca.private.key, keys/ca.public.key) is the one
 // http-mitm-proxy loads, so it picks up this CA instead of making its own. Private keys are mode 0600.
+// Several proxies may start at once on one new directory (parallel test fixtures, default --ca-dir): creation
+// happens under a lock file, and whoever did not create the CA loads the one on disk, so every proxy signs
+// with the CA clients trust.
 import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
 import { newCertificate } from '../tls/new-certificate';
+import { makeDirectory, withFileLock } from './ca-files';
 
 /** The CA parsed for signing leaf certificates. */
 export interface CaSigner {
@@ -34,23 +38,41 @@ const CA_LIFETIME_MS = 10 * 365 * DAY_MS;
 /** A CA closer than this to expiry is replaced, so leaf certificates never outlive it. */
 const RENEW_BEFORE_MS = 7 * DAY_MS;
 
-export function caPaths(caDir: string): { cert: string; privateKey: string; publicKey: string } {
+export function caPaths(caDir: string): { cert: string; privateKey: string; publicKey: string; lock: string } {
   return {
     cert: path.join(caDir, 'certs', 'ca.pem'),
     privateKey: path.join(caDir, 'keys', 'ca.private.key'),
     publicKey: path.join(caDir, 'keys', 'ca.public.key'),
+    lock: path.join(caDir, 'ca.lock'),
   };
 }
 
-/** Loads the CA from caDir, or creates it there when absent, unreadable or about to expire. */
-export function loadOrCreateCa(caDir: string, now: Date = new Date()): ProxyCa {
+/**
+ * Loads the CA from caDir, or creates it there when absent or about to expire. Creation is exclusive across
+ * processes: a proxy that finds another one creating the CA waits, then serves the CA that one wrote.
+ */
+export async function loadOrCreateCa(caDir: string, now: Date = new Date()): Promise<ProxyCa> {
   const paths = caPaths(caDir);
-  const loaded = tryLoad(paths);
-  if (loaded !== undefined && loaded.notAfter.getTime() - now.getTime() > RENEW_BEFORE_MS) {
-    restrictKeyFiles(paths);
-    return { ...loaded, certPath: paths.cert, created: false };
+  // The common case, an existing CA, needs no lock (and works in a read-only directory). A key that does not
+  // match its certificate may be a renewal in progress: decided under the lock.
+  const existing = loadUsable(paths, now, { tolerateMismatch: true });
+  if (existing !== undefined) return existing;
+  makeDirectory(path.dirname(paths.cert));
+  makeDirectory(path.dirname(paths.privateKey), 0o700);
+  return withFileLock(paths.lock, () => loadUsable(paths, now, { tolerateMismatch: false }) ?? { ...create(paths, now), certPath: paths.cert, created: true });
+}
+
+function loadUsable(paths: ReturnType<typeof caPaths>, now: Date, how: { tolerateMismatch: boolean }): ProxyCa | undefined {
+  let loaded: CaFiles | undefined;
+  try {
+    loaded = tryLoad(paths);
+  } catch (error) {
+    if (how.tolerateMismatch) return undefined;
+    throw error;
   }
-  return { ...create(paths, now), certPath: paths.cert, created: true };
+  if (loaded === undefined || loaded.notAfter.getTime() - now.getTime() <= RENEW_BEFORE_MS) return undefined;
+  restrictKeyFiles(paths);
+  return { ...loaded, certPath: paths.cert, created: false };
 }
 
 type CaFiles = Pick<ProxyCa, 'certPem' | 'notAfter' | 'signer'>;
@@ -97,8 +119,6 @@ function create(paths: ReturnType<typeof caPaths>, now: Date): CaFiles {
   cert.sign(privateKey, forge.md.sha256.create());
   const certPem = forge.pki.certificateToPem(cert);
 
-  fs.mkdirSync(path.dirname(paths.cert), { recursive: true });
-  fs.mkdirSync(path.dirname(paths.privateKey), { recursive: true, mode: 0o700 });
   // Keys first, certificate last: a present ca.pem means a complete CA.
   writeFileAtomically(paths.privateKey, keys.privateKey, 0o600);
   writeFileAtomically(paths.publicKey, keys.publicKey, 0o644);

@@ -74,7 +74,7 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
   const host = opts.host ?? '127.0.0.1';
   validateCap('maxThriftRequestBytes', opts.maxThriftRequestBytes);
   validateCap('maxThriftReplyBytes', opts.maxThriftReplyBytes);
-  const ca = loadOrCreateCa(opts.caDir);
+  const ca = await loadOrCreateCa(opts.caDir);
   if (ca.created) log.info('created the proxy CA', { path: ca.certPath });
   const agents = createUpstreamAgents({ extraCaPems: opts.upstreamCaPems, insecure: opts.insecureUpstream });
   const pipeline = new RequestPipeline({

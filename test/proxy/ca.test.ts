@@ -12,15 +12,15 @@ describe('proxy CA', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('is created once with a private key only its owner can read, then reused', () => {
-    const first = loadOrCreateCa(dir);
+  it('is created once with a private key only its owner can read, then reused', async () => {
+    const first = await loadOrCreateCa(dir);
     expect(first.created).toBe(true);
     const paths = caPaths(dir);
     expect(first.certPath).toBe(paths.cert);
     expect(fs.statSync(paths.privateKey).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(paths.cert, 'utf8')).toBe(first.certPem);
 
-    const second = loadOrCreateCa(dir);
+    const second = await loadOrCreateCa(dir);
     expect(second.created).toBe(false);
     expect(second.certPem).toBe(first.certPem);
 
@@ -29,36 +29,36 @@ describe('proxy CA', () => {
     expect(x509.subject).toContain(`CN=${CA_COMMON_NAME}`);
   });
 
-  it('tightens a private key file that others can read', () => {
-    loadOrCreateCa(dir);
+  it('tightens a private key file that others can read', async () => {
+    await loadOrCreateCa(dir);
     const keyFile = caPaths(dir).privateKey;
     fs.chmodSync(keyFile, 0o644);
-    loadOrCreateCa(dir);
+    await loadOrCreateCa(dir);
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
   });
 
-  it('refuses a CA whose key is not the certificate\'s, at load rather than at the first leaf', () => {
-    loadOrCreateCa(dir);
+  it('refuses a CA whose key is not the certificate\'s, at load rather than at the first leaf', async () => {
+    await loadOrCreateCa(dir);
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'tfp-ca-other-'));
     try {
-      loadOrCreateCa(other);
+      await loadOrCreateCa(other);
       fs.copyFileSync(caPaths(other).privateKey, caPaths(dir).privateKey);
     } finally {
       fs.rmSync(other, { recursive: true, force: true });
     }
-    expect(() => loadOrCreateCa(dir)).toThrow(/is not the key of/);
+    await expect(loadOrCreateCa(dir)).rejects.toThrow(/is not the key of/);
   });
 
-  it('replaces a CA that is about to expire', () => {
-    const original = loadOrCreateCa(dir);
+  it('replaces a CA that is about to expire', async () => {
+    const original = await loadOrCreateCa(dir);
     const nearExpiry = new Date(original.notAfter.getTime() - 24 * 60 * 60 * 1000);
-    const renewed = loadOrCreateCa(dir, nearExpiry);
+    const renewed = await loadOrCreateCa(dir, nearExpiry);
     expect(renewed.created).toBe(true);
     expect(renewed.certPem).not.toBe(original.certPem);
   });
 
   it('signs leaf certificates for DNS names and IP addresses that verify against it', async () => {
-    const ca = loadOrCreateCa(dir);
+    const ca = await loadOrCreateCa(dir);
     const caCert = new X509Certificate(ca.certPem);
     const leaves = new LeafCertificates(ca);
     for (const host of ['fake.blob.core.windows.net', '127.0.0.1']) {
