@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using ThriftFaultProxy.Client;
@@ -50,6 +51,9 @@ namespace ThriftFaultProxy.Testing
     {
         /// <summary>The fake warehouse's address, path and test token.</summary>
         public FakeWarehouseInfo Warehouse => Proxy.Warehouse ?? throw new InvalidOperationException("The proxy did not report a fake warehouse.");
+
+        /// <summary>Every ADBC property the driver needs to query the fake warehouse through the proxy (<see cref="ProxyProcess.WarehouseConnectionProperties"/>).</summary>
+        public Dictionary<string, string> WarehouseConnectionProperties() => Proxy.WarehouseConnectionProperties();
 
         /// <inheritdoc />
         protected override Task<ProxyProcessOptions> CreateOptionsAsync() => Task.FromResult(new ProxyProcessOptions { FakeWarehouse = true });

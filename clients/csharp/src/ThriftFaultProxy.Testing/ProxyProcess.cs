@@ -181,6 +181,22 @@ namespace ThriftFaultProxy.Testing
         public IReadOnlyDictionary<string, string> AdbcConnectionProperties() =>
             AdbcProxyProperties.For(ProxyHost, ProxyPort, CaCertificatePath);
 
+        /// <summary>
+        /// Every property the ADBC Databricks driver needs to query the embedded fake warehouse through this proxy:
+        /// <see cref="AdbcConnectionProperties"/> (proxy and TLS) plus the warehouse's host, port, path, token
+        /// authentication and test-only token (<see cref="AdbcWarehouseProperties"/>). A new dictionary each call: add
+        /// or override keys freely. Needs <see cref="ProxyProcessOptions.FakeWarehouse"/>.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">The proxy was started without the fake warehouse.</exception>
+        public Dictionary<string, string> WarehouseConnectionProperties()
+        {
+            var warehouse = Warehouse ?? throw new InvalidOperationException(
+                "WarehouseConnectionProperties() describes the embedded fake warehouse, and this proxy runs without one: start it with " +
+                "ProxyProcessOptions.FakeWarehouse = true (or use FakeWarehouseProxyFixture). For a real warehouse, add its " +
+                "adbc.spark.* properties to AdbcConnectionProperties().");
+            return AdbcWarehouseProperties.For(warehouse, AdbcConnectionProperties());
+        }
+
         /// <summary>HTTP_PROXY / HTTPS_PROXY (both spellings) for clients configured by the environment, e.g. a CloudFetch HTTP client.</summary>
         public IReadOnlyDictionary<string, string> ProxyEnvironmentVariables()
         {
