@@ -9,6 +9,7 @@ import { Logger } from '../core/logger';
 import { errorCode, errorText } from './error-text';
 import { HostMap } from './host-map';
 import { endToEndHeaders } from './http-headers';
+import { relayShaped, type ReplyStage, type ShapedDelivery } from './reply/shaped-relay';
 import { UpstreamAgents } from './upstream-agents';
 
 export interface ForwardRequest {
@@ -29,6 +30,13 @@ export interface ForwardRequest {
   collectReply: boolean;
   /** With collectReply: keep at most this many bytes; a longer reply is relayed but not kept. Default: no cap. */
   maxReplyBytes?: number;
+  /**
+   * Response-side steps to apply (status/headers, rewrite, throttle, stall, corrupt, cut). Unset on the fast
+   * path: the reply is then piped through untouched.
+   */
+  replyStages?: readonly ReplyStage[];
+  /** The client's TCP connection, for a cut that resets it. Default: the response's socket. */
+  clientSocket?: net.Socket;
 }
 
 export interface ForwardOutcome {
@@ -43,6 +51,8 @@ export interface ForwardOutcome {
   replyTooLarge?: boolean;
   /** Why the exchange failed, for the record. */
   error?: string;
+  /** With replyStages: what the client was actually sent, and how its connection ended. */
+  delivery?: ShapedDelivery;
 }
 
 export type ForwardDone = (outcome: ForwardOutcome) => void;
@@ -65,6 +75,7 @@ class UpstreamExchange {
   private responseBytes = 0;
   private httpStatus: number | undefined;
   private upstreamRequest: http.ClientRequest | undefined;
+  private shaping = false;
   private readonly bodyless: boolean;
 
   constructor(
@@ -83,7 +94,8 @@ class UpstreamExchange {
   start(): void {
     const { res } = this.request;
     res.on('close', () => {
-      if (!res.writableFinished) this.fail('client closed the connection before the reply was complete');
+      // A shaped relay reports the client's close itself, with what it had delivered.
+      if (!res.writableFinished && !this.shaping) this.fail('client closed the connection before the reply was complete');
     });
     this.send(true);
   }
@@ -139,6 +151,10 @@ class UpstreamExchange {
       return;
     }
     this.httpStatus = response.statusCode ?? 502;
+    if (this.request.replyStages !== undefined) {
+      this.relayShaped(response, this.request.replyStages);
+      return;
+    }
     const maxReplyBytes = this.request.maxReplyBytes ?? Infinity;
     let chunks: Buffer[] | undefined = collectReply ? [] : undefined;
     let replyTooLarge = false;
@@ -176,6 +192,46 @@ class UpstreamExchange {
       return;
     }
     response.pipe(res);
+  }
+
+  private relayShaped(response: http.IncomingMessage, stages: readonly ReplyStage[]): void {
+    const { res, collectReply } = this.request;
+    const maxReplyBytes = this.request.maxReplyBytes ?? Infinity;
+    const socket = this.request.clientSocket ?? res.socket;
+    this.shaping = true;
+    if (socket === null) {
+      response.destroy();
+      this.fail('client connection gone before the reply');
+      return;
+    }
+    relayShaped({
+      response,
+      res,
+      clientSocket: socket,
+      stages,
+      maxRewriteBytes: maxReplyBytes,
+      keepUpstreamBytes: collectReply ? maxReplyBytes : 0,
+      done: (delivery) => {
+        if (this.finished) return;
+        this.finished = true;
+        this.httpStatus = delivery.status;
+        const failed = delivery.end === 'client_closed' || delivery.end === 'upstream_failed';
+        const outcome: ForwardOutcome = {
+          ok: !failed,
+          httpStatus: delivery.status,
+          requestBytes: this.requestBytes,
+          responseBytes: delivery.deliveredBytes,
+          delivery,
+        };
+        if (collectReply) {
+          const body = delivery.rewrittenBody ?? delivery.upstreamBody;
+          if (body !== undefined) outcome.replyBody = body;
+          else if (delivery.upstreamBytes > maxReplyBytes) outcome.replyTooLarge = true;
+        }
+        if (failed) outcome.error = delivery.error;
+        this.done(outcome);
+      },
+    });
   }
 
   private upstreamFailed(error: Error): void {

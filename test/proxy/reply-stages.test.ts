@@ -1,0 +1,200 @@
+// The response-side stages on real sockets: an upstream server, the proxy's forwarder relaying each reply with
+// the stages under test, and a raw client that sees every byte, when it came, and how the connection ended.
+import http from 'node:http';
+import net from 'node:net';
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { createLogger } from '../../src/core/logger';
+import { ForwardOutcome, UpstreamForwarder } from '../../src/proxy/forward-upstream';
+import { HostMap } from '../../src/proxy/host-map';
+import { CorruptStream } from '../../src/proxy/reply/corrupt-stream';
+import type { ReplyStage } from '../../src/proxy/reply/shaped-relay';
+import { StallStream } from '../../src/proxy/reply/stall-stream';
+import { ThrottleStream } from '../../src/proxy/reply/throttle-stream';
+import { createUpstreamAgents, UpstreamAgents } from '../../src/proxy/upstream-agents';
+import { fetchRaw } from '../helpers/raw-reply-client';
+import { pumpBytes, startUpstream, TestUpstream } from '../helpers/upstream-servers';
+import { waitFor } from '../helpers/wait-for';
+
+const KiB = 1024;
+
+/** Body byte i is i % 251: a pattern in which any moved, lost or changed byte shows. */
+export function patternBytes(from: number, length: number): Buffer {
+  const b = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) b[i] = (from + i) % 251;
+  return b;
+}
+
+function patternHandler(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const total = Number(url.searchParams.get('bytes'));
+  const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/octet-stream', 'x-upstream': 'yes' };
+  if (url.searchParams.get('chunked') === null) headers['content-length'] = total;
+  res.writeHead(Number(url.searchParams.get('status') ?? 200), headers);
+  req.resume();
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < total && !res.destroyed) {
+      const n = Math.min(64 * KiB, total - sent);
+      const ok = res.write(patternBytes(sent, n));
+      sent += n;
+      if (!ok) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  pump();
+}
+
+describe('reply stages through the forwarder (HTTP, real sockets)', () => {
+  let upstream: TestUpstream;
+  let agents: UpstreamAgents;
+  let front: http.Server;
+  let port: number;
+  let stages: ReplyStage[] = [];
+  const outcomes: ForwardOutcome[] = [];
+
+  beforeAll(async () => {
+    upstream = await startUpstream({ streamingHandler: patternHandler });
+    agents = createUpstreamAgents();
+    const forwarder = new UpstreamForwarder(new HostMap([]), agents, createLogger({ level: 'error', write: () => undefined }));
+    front = http.createServer((req, res) => {
+      forwarder.forward(
+        { req, res, secure: false, hostname: '127.0.0.1', port: upstream.port, collectReply: false, replyStages: stages, clientSocket: req.socket },
+        (outcome) => outcomes.push(outcome),
+      );
+    });
+    front.listen(0, '127.0.0.1');
+    await once(front, 'listening');
+    port = (front.address() as net.AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    front?.closeAllConnections();
+    await new Promise((r) => front?.close(r));
+    agents?.destroy();
+    await upstream?.close();
+  });
+
+  beforeEach(() => {
+    outcomes.length = 0;
+  });
+
+  const get = (query: string) => fetchRaw({ proxyPort: port, url: `http://127.0.0.1:${upstream.port}/body?${query}` });
+  const lastOutcome = () => waitFor(() => outcomes[0], 'the forward outcome');
+
+  it('throttles to the rate: over each second within 10 %, and whole', async () => {
+    const rate = 256 * KiB;
+    stages = [{ kind: 'bytes', create: () => new ThrottleStream(rate) }];
+    const total = 640 * KiB;
+    const reply = await get(`bytes=${total}`);
+    expect(reply.end).toBe('complete');
+    expect(reply.body.equals(patternBytes(0, total))).toBe(true);
+    // Bytes in each whole second after the first byte, and the overall rate.
+    const t0 = reply.arrivals[0].at;
+    const at = (ms: number) => reply.arrivals.filter((a) => a.at - t0 <= ms).at(-1)?.bytes ?? 0;
+    for (const [from, to] of [[0, 1000], [1000, 2000]]) {
+      const perSecond = at(to) - at(from);
+      expect(perSecond).toBeGreaterThan(rate * 0.9);
+      expect(perSecond).toBeLessThan(rate * 1.1);
+    }
+    const seconds = (reply.arrivals.at(-1)!.at - t0) / 1000;
+    expect(total / seconds).toBeGreaterThan(rate * 0.9);
+    expect(total / seconds).toBeLessThan(rate * 1.1);
+    const outcome = await lastOutcome();
+    expect(outcome.delivery).toMatchObject({ end: 'complete', deliveredBytes: total, upstreamBytes: total });
+  });
+
+  it('stalls after N bytes for at least the duration, then delivers the rest', async () => {
+    const after = 64 * KiB;
+    const durationMs = 800;
+    stages = [{ kind: 'bytes', create: () => new StallStream(after, durationMs) }];
+    const total = 200 * KiB;
+    const reply = await get(`bytes=${total}`);
+    expect(reply.end).toBe('complete');
+    expect(reply.body.equals(patternBytes(0, total))).toBe(true);
+    const before = reply.arrivals.filter((a) => a.bytes <= after).at(-1)!;
+    const next = reply.arrivals.find((a) => a.bytes > after)!;
+    expect(before.bytes).toBe(after);
+    expect(next.at - before.at).toBeGreaterThanOrEqual(durationMs - 1);
+  });
+
+  it('flips the bits of a byte range and nothing else; length and headers unchanged', async () => {
+    stages = [{ kind: 'bytes', create: () => new CorruptStream(70_000, 300) }];
+    const total = 150 * KiB;
+    const reply = await get(`bytes=${total}`);
+    const original = patternBytes(0, total);
+    expect(reply.headers['content-length']).toBe(String(total));
+    expect(reply.headers['x-upstream']).toBe('yes');
+    expect(reply.body.length).toBe(total);
+    for (let i = 0; i < total; i++) {
+      const want = i >= 70_000 && i < 70_300 ? original[i] ^ 0xff : original[i];
+      if (reply.body[i] !== want) throw new Error(`byte ${i}: ${reply.body[i]} instead of ${want}`);
+    }
+  });
+
+  it.each([
+    ['reset', 'reset'],
+    ['close', 'fin'],
+  ] as const)('truncates after exactly N bytes, then ends the connection (%s: the client sees %s)', async (then, seen) => {
+    const total = 300 * KiB;
+    const after = 150 * KiB + 7;
+    stages = [{ kind: 'cut', afterBytes: after, then }];
+    const reply = await get(`bytes=${total}`);
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-length']).toBe(String(total));
+    expect(reply.end).toBe(seen);
+    expect(reply.body.equals(patternBytes(0, after))).toBe(true);
+    const outcome = await lastOutcome();
+    expect(outcome.delivery).toMatchObject({ end: then === 'reset' ? 'reset' : 'closed', deliveredBytes: after });
+  });
+
+  it('truncates at 0 bytes: the head, then the reset', async () => {
+    stages = [{ kind: 'cut', afterBytes: 0, then: 'reset' }];
+    const reply = await get(`bytes=${1000}`);
+    expect(reply).toMatchObject({ status: 200, end: 'reset' });
+    expect(reply.body.length).toBe(0);
+  });
+
+  it('throttles and then truncates: the cut comes after the slowed bytes', async () => {
+    stages = [
+      { kind: 'bytes', create: () => new ThrottleStream(1024 * KiB) },
+      { kind: 'cut', afterBytes: 100_000, then: 'reset' },
+    ];
+    const started = performance.now();
+    const reply = await get(`bytes=${400 * KiB}`);
+    expect(reply.end).toBe('reset');
+    expect(reply.body.equals(patternBytes(0, 100_000))).toBe(true);
+    // 100,000 bytes at 1 MiB/s, less the first burst of 1/16 s.
+    expect(performance.now() - started).toBeGreaterThan((100_000 / (1024 * KiB) - 1 / 16) * 1000 * 0.9);
+  });
+
+  it('replaces the status, adds and replaces headers, and drops Content-Length (the body goes chunked)', async () => {
+    stages = [{ kind: 'head', change: { httpStatus: 503, headers: { 'Retry-After': '2', 'content-length': '', 'X-Upstream': 'replaced' } } }];
+    const reply = await get(`bytes=${5000}`);
+    expect(reply.status).toBe(503);
+    expect(reply.headers['retry-after']).toBe('2');
+    expect(reply.headers['x-upstream']).toBe('replaced');
+    expect(reply.headers['content-length']).toBeUndefined();
+    expect(reply.headers['transfer-encoding']).toBe('chunked');
+    expect(reply.body.equals(patternBytes(0, 5000))).toBe(true);
+    expect((await lastOutcome()).httpStatus).toBe(503);
+  });
+
+  it('rewrites a whole body and fixes Content-Length; a failed rewrite delivers the original and says why', async () => {
+    stages = [{ kind: 'rewrite', rewrite: (body) => ({ ok: true, body: Buffer.concat([body, Buffer.from('tail')]) }) }];
+    const reply = await get(`bytes=${3000}`);
+    expect(reply.headers['content-length']).toBe('3004');
+    expect(reply.body.equals(Buffer.concat([patternBytes(0, 3000), Buffer.from('tail')]))).toBe(true);
+    expect((await lastOutcome()).delivery).toMatchObject({ end: 'complete', deliveredBytes: 3004, upstreamBytes: 3000 });
+
+    outcomes.length = 0;
+    stages = [{ kind: 'rewrite', rewrite: () => ({ ok: false, error: 'no such path' }) }];
+    const untouched = await get(`bytes=${3000}`);
+    expect(untouched.headers['content-length']).toBe('3000');
+    expect(untouched.body.equals(patternBytes(0, 3000))).toBe(true);
+    expect((await lastOutcome()).delivery).toMatchObject({ end: 'complete', error: 'no such path' });
+  });
+});
