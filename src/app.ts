@@ -4,6 +4,7 @@ import { startApiServer } from './api/grpc-server';
 import {
   DEFAULT_API_HOST,
   DEFAULT_API_PORT,
+  DEFAULT_HISTORY_MIB,
   DEFAULT_HISTORY_SIZE,
   DEFAULT_LISTEN_HOST,
   DEFAULT_LISTEN_PORT,
@@ -42,6 +43,8 @@ export interface AppOptions {
   cloudFetchHostPatterns?: readonly string[];
   /** Recorded calls kept; default 1000. */
   historySize?: number;
+  /** Estimated bytes the recorded calls may take; default 128 MiB. The oldest leave first. */
+  historyMaxBytes?: number;
   /** Default: warnings and errors on stderr. */
   log?: Logger;
   /**
@@ -69,7 +72,7 @@ export interface RunningApp {
 export async function startThriftFaultProxy(options: AppOptions): Promise<RunningApp> {
   const log = options.log ?? createLogger({ level: 'warn' });
   const capacity = options.historySize ?? DEFAULT_HISTORY_SIZE;
-  const journal = new CallJournal({ capacity });
+  const journal = new CallJournal({ capacity, maxBytes: options.historyMaxBytes ?? DEFAULT_HISTORY_MIB * 1024 * 1024 });
   const engine = new ScenarioEngine(SCENARIO_CATALOG);
   const stack = new ShutdownStack();
   // Runs last: in-process watchers (tests, the debug log) see their watches end rather than hang.

@@ -6,7 +6,7 @@ import { ApiErrorLog } from './grpc-status';
 import { rejectMalformedRequests, tolerantRegistry } from './malformed-requests';
 import { HealthService, HealthStatuses, ServingStatus } from './health-service';
 import { addReflection } from './reflection';
-import { acceptEncodedWatchEvents } from './watch-calls';
+import { acceptEncodedResponses } from './pre-encoded';
 import { ActiveWatches, createScenarioControlService } from './scenario-control-service';
 
 export const SCENARIO_CONTROL_SERVICE_NAME = 'thriftproxy.v1.ScenarioControl';
@@ -32,7 +32,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const server = new Server({ interceptors: [rejectMalformedRequests] });
   const services = tolerantRegistry(server);
   const activeWatches: ActiveWatches = new Set();
-  services.addService(acceptEncodedWatchEvents(ScenarioControlService), createScenarioControlService(options.control, activeWatches, options.logError));
+  services.addService(acceptEncodedResponses(ScenarioControlService), createScenarioControlService(options.control, activeWatches, options.logError));
   const health = new HealthStatuses({ '': ServingStatus.SERVING, [SCENARIO_CONTROL_SERVICE_NAME]: ServingStatus.SERVING });
   services.addService(HealthService, health.implementation());
   // list_services names what clients are meant to call; reflection itself is still described on request.

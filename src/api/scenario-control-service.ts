@@ -6,10 +6,10 @@ import {
   WatchCallsRequest,
 } from '../../gen/thriftproxy/v1/scenario_control';
 import { ProxyControl } from '../core/control';
+import { encodeCallPage, LIST_PAGE_BYTES, LIST_PAGE_CALLS } from './call-page';
 import { ApiErrorLog, toGrpcStatus } from './grpc-status';
 import {
   callFilterFromProto,
-  callToProto,
   countFilterFromProto,
   enableOptionsFromProto,
   nameFromProto,
@@ -86,18 +86,16 @@ export function createScenarioControlService(
     disableAllScenarios: unary('DisableAllScenarios', logError, () => ({
       disabledNames: [...control.disableAllScenarios()],
     })),
-    listCalls: unary('ListCalls', logError, (request): ListCallsResponse => {
-      const page = control.listCalls({
-        filter: callFilterFromProto(request.filter, 'filter'),
-        fromSequence: safeNumberFromProto(request.fromSequence, 'from_sequence'),
-        limit: request.limit,
-      });
-      return {
-        calls: page.calls.map(callToProto),
-        droppedCount: BigInt(page.droppedCount),
-        nextSequence: BigInt(page.nextSequence),
-      };
-    }),
+    listCalls: unary('ListCalls', logError, (request): ListCallsResponse =>
+      encodeCallPage(
+        control.listCalls({
+          filter: callFilterFromProto(request.filter, 'filter'),
+          fromSequence: safeNumberFromProto(request.fromSequence, 'from_sequence'),
+          limit: request.limit === 0 ? LIST_PAGE_CALLS : Math.min(request.limit, LIST_PAGE_CALLS),
+          maxBytes: LIST_PAGE_BYTES,
+        }),
+      ),
+    ),
     countCalls: unary('CountCalls', logError, (request) => {
       return { count: BigInt(control.countCalls(countFilterFromProto(request))) };
     }),

@@ -4,9 +4,10 @@
 // item object, and the protobuf bytes are kept with it (encoding a call is ~20-90 us, mostly its request and
 // reply Structs; with 20 subscribers, encoding per subscriber took more CPU than the proxying itself).
 import { Metadata, ServerWritableStream, status } from '@grpc/grpc-js';
-import { ScenarioControlService, WatchCallsRequest, WatchCallsResponse } from '../../gen/thriftproxy/v1/scenario_control';
+import { WatchCallsRequest, WatchCallsResponse } from '../../gen/thriftproxy/v1/scenario_control';
 import { WatchItem } from '../core/model';
 import { ApiErrorLog, toGrpcStatus } from './grpc-status';
+import { asEncoded } from './pre-encoded';
 import { watchItemToProto } from './translate';
 
 /** The part of a CallWatch this module uses (src/journal owns the real one). */
@@ -24,32 +25,15 @@ export type StopWatch = () => void;
 
 const encodedItems = new WeakMap<WatchItem, Buffer>();
 
-function encodeItem(item: WatchItem): Buffer {
+function encodeItem(item: WatchItem): WatchCallsResponse {
   let bytes = encodedItems.get(item);
   if (bytes === undefined) {
-    const written = WatchCallsResponse.encode(watchItemToProto(item)).finish();
-    bytes = Buffer.from(written.buffer, written.byteOffset, written.byteLength);
+    bytes = asEncoded<Buffer>(WatchCallsResponse.encode(watchItemToProto(item)).finish());
     encodedItems.set(item, bytes);
   }
-  return bytes;
+  return asEncoded<WatchCallsResponse>(bytes);
 }
 
-/** The service with a WatchCalls response serializer that sends already-encoded bytes as they are. */
-export function acceptEncodedWatchEvents(service: typeof ScenarioControlService): typeof ScenarioControlService {
-  const serialize = service.watchCalls.responseSerialize;
-  return {
-    ...service,
-    watchCalls: {
-      ...service.watchCalls,
-      responseSerialize: (value: WatchCallsResponse | Buffer): Buffer => (Buffer.isBuffer(value) ? value : serialize(value)),
-    },
-  };
-}
-
-/** Writes an encoded WatchCallsResponse (the service must come from acceptEncodedWatchEvents). */
-function writeEncoded(call: WatchStream, bytes: Buffer): boolean {
-  return call.write(bytes as unknown as WatchCallsResponse);
-}
 
 export function pumpWatch(call: WatchStream, watch: WatchQueue, onFinished: () => void, logError: ApiErrorLog): StopWatch {
   let finished = false;
@@ -76,7 +60,7 @@ export function pumpWatch(call: WatchStream, watch: WatchQueue, onFinished: () =
   const sendQueued = (): void => {
     if (finished || waitingForDrain) return;
     for (let item = watch.shift(); item !== undefined; item = watch.shift()) {
-      if (!writeEncoded(call, encodeItem(item))) {
+      if (!call.write(encodeItem(item))) {
         waitingForDrain = true;
         call.once('drain', () => {
           waitingForDrain = false;

@@ -8,6 +8,8 @@ import {
   DEFAULT_LISTEN_PORT,
   DEFAULT_SHUTDOWN_GRACE_MS,
   MAX_HISTORY_SIZE,
+  DEFAULT_HISTORY_MIB,
+  MAX_HISTORY_MIB,
   MAX_SHUTDOWN_GRACE_MS,
 } from '../app-defaults';
 import {
@@ -74,6 +76,11 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'history-size',
     value: 'N',
     description: `Recorded calls kept, 1 to ${MAX_HISTORY_SIZE}; the oldest are dropped first (default ${DEFAULT_HISTORY_SIZE}).`,
+  },
+  {
+    name: 'history-mib',
+    value: 'MIB',
+    description: `Memory the recorded calls may take, estimated from their decoded fields, 1 to ${MAX_HISTORY_MIB} MiB; past it the oldest are dropped first (default ${DEFAULT_HISTORY_MIB}).`,
   },
   {
     name: 'shutdown-grace-ms',

@@ -11,6 +11,8 @@ import {
   DEFAULT_LISTEN_PORT,
   DEFAULT_SHUTDOWN_GRACE_MS,
   MAX_HISTORY_SIZE,
+  DEFAULT_HISTORY_MIB,
+  MAX_HISTORY_MIB,
   MAX_SHUTDOWN_GRACE_MS,
 } from '../app-defaults';
 import {
@@ -41,6 +43,8 @@ export interface CliRunOptions {
   insecureUpstream: boolean;
   cloudFetchHosts: string[];
   historySize: number;
+  /** --history-mib */
+  historyMib: number;
   /** How long a stop signal lets requests in flight finish. */
   shutdownGraceMs: number;
   logLevel: LogLevel;
@@ -167,6 +171,7 @@ export function parseCliArgs(argv: readonly string[], homeDir: string = os.homed
       insecureUpstream: values['insecure-upstream'] === true,
       cloudFetchHosts: nonEmpty(list('cloudfetch-host'), 'cloudfetch-host'),
       historySize: integer(text('history-size'), 'history-size', DEFAULT_HISTORY_SIZE, 1, MAX_HISTORY_SIZE),
+      historyMib: integer(text('history-mib'), 'history-mib', DEFAULT_HISTORY_MIB, 1, MAX_HISTORY_MIB),
       shutdownGraceMs: integer(text('shutdown-grace-ms'), 'shutdown-grace-ms', DEFAULT_SHUTDOWN_GRACE_MS, 0, MAX_SHUTDOWN_GRACE_MS),
       logLevel: logLevel(text('log-level')),
       fakeWarehouse,

@@ -19,6 +19,7 @@ export function appOptionsFromCli(options: CliRunOptions, log: Logger): AppOptio
     insecureUpstream: options.insecureUpstream,
     cloudFetchHostPatterns: options.cloudFetchHosts,
     historySize: options.historySize,
+    historyMaxBytes: options.historyMib * 1024 * 1024,
     fakeWarehouse: options.fakeWarehouse ? { ...options.fakeWarehouseSettings } : false,
     log,
   };

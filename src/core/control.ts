@@ -25,8 +25,10 @@ export interface CallPage {
   calls: CallRecord[];
   /** Calls dropped from the full history since the last reset. */
   droppedCount: number;
-  /** The sequence the next call will get. */
+  /** Where the next page starts (fromSequence); when `more` is false, the sequence the next call will get. */
   nextSequence: number;
+  /** The page stopped at the query's limit or maxBytes and later calls may match. */
+  more: boolean;
 }
 
 export class ProxyControl {
@@ -64,10 +66,12 @@ export class ProxyControl {
   }
 
   listCalls(q: CallListQuery = {}): CallPage {
+    const listing = this.journal.listPage(q);
     return {
-      calls: this.journal.list(q),
+      calls: listing.calls,
       droppedCount: this.journal.droppedCount,
-      nextSequence: this.journal.nextSequence,
+      nextSequence: listing.continueFrom,
+      more: listing.more,
     };
   }
 

@@ -28,7 +28,7 @@ describe('ProxyControl', () => {
     journal.begin(thriftCall('OpenSession'));
     journal.begin(thriftCall('ExecuteStatement'));
     expect(control.enableScenario('cloudfetch_503')).toMatchObject({ enabled: true });
-    expect(control.listCalls()).toEqual({ calls: [], droppedCount: 0, nextSequence: 3 });
+    expect(control.listCalls()).toEqual({ calls: [], droppedCount: 0, nextSequence: 3, more: false });
   });
 
   it('keeps the history when asked', () => {
@@ -55,7 +55,7 @@ describe('ProxyControl', () => {
     expect(page).toMatchObject({ droppedCount: 1, nextSequence: 7 });
     expect(control.countCalls({ method: 'CloudFetchDownload' })).toBe(3);
     expect(control.resetCalls()).toBe(5);
-    expect(control.listCalls()).toEqual({ calls: [], droppedCount: 0, nextSequence: 7 });
+    expect(control.listCalls()).toEqual({ calls: [], droppedCount: 0, nextSequence: 7, more: false });
   });
 
   it('verifies the recorded calls', () => {

@@ -558,18 +558,26 @@ export interface ListCallsRequest {
     | undefined;
   /** Only calls with a sequence number at or above this. */
   fromSequence: bigint;
-  /** At most this many calls (oldest first); 0: all. */
+  /** At most this many calls (oldest first); 0: as many as fit one page (1000 calls, 3 MiB). */
   limit: number;
 }
 
-/** ListCallsResponse carries recorded calls. */
+/** ListCallsResponse carries one page of recorded calls. */
 export interface ListCallsResponse {
   /** Matching calls, oldest first. */
   calls: Call[];
-  /** Calls dropped from the bounded history since the last reset (oldest first out). */
+  /** Calls dropped from the bounded history (by count or by bytes) since the last reset (oldest first out). */
   droppedCount: bigint;
-  /** The sequence number the next call will get. */
+  /**
+   * Where to continue: pass it as from_sequence for the next page. When has_more is false it is the sequence
+   * number the next call will get (so it also serves to list only newer calls later).
+   */
   nextSequence: bigint;
+  /**
+   * The answer stopped early (at limit, 1000 calls or 3 MiB) and later calls may match: ask again with
+   * from_sequence = next_sequence.
+   */
+  hasMore: boolean;
 }
 
 /** CountCallsRequest asks how many recorded calls match. */
@@ -2694,7 +2702,7 @@ export const ListCallsRequest: MessageFns<ListCallsRequest> = {
 };
 
 function createBaseListCallsResponse(): ListCallsResponse {
-  return { calls: [], droppedCount: 0n, nextSequence: 0n };
+  return { calls: [], droppedCount: 0n, nextSequence: 0n, hasMore: false };
 }
 
 export const ListCallsResponse: MessageFns<ListCallsResponse> = {
@@ -2713,6 +2721,9 @@ export const ListCallsResponse: MessageFns<ListCallsResponse> = {
         throw new globalThis.Error("value provided for field message.nextSequence of type uint64 too large");
       }
       writer.uint32(24).uint64(message.nextSequence);
+    }
+    if (message.hasMore !== false) {
+      writer.uint32(32).bool(message.hasMore);
     }
     return writer;
   },
@@ -2754,6 +2765,14 @@ export const ListCallsResponse: MessageFns<ListCallsResponse> = {
             message.nextSequence = reader.uint64() as bigint;
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.hasMore = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2779,6 +2798,11 @@ export const ListCallsResponse: MessageFns<ListCallsResponse> = {
         : isSet(object.next_sequence)
         ? BigInt(object.next_sequence)
         : 0n,
+      hasMore: isSet(object.hasMore)
+        ? globalThis.Boolean(object.hasMore)
+        : isSet(object.has_more)
+        ? globalThis.Boolean(object.has_more)
+        : false,
     };
   },
 
@@ -2792,6 +2816,9 @@ export const ListCallsResponse: MessageFns<ListCallsResponse> = {
     }
     if (message.nextSequence !== 0n) {
       obj.nextSequence = message.nextSequence.toString();
+    }
+    if (message.hasMore !== false) {
+      obj.hasMore = message.hasMore;
     }
     return obj;
   },
@@ -2808,6 +2835,7 @@ export const ListCallsResponse: MessageFns<ListCallsResponse> = {
     message.nextSequence = (object.nextSequence !== undefined && object.nextSequence !== null)
       ? BigInt(object.nextSequence)
       : 0n;
+    message.hasMore = object.hasMore ?? false;
     return message;
   },
 };
@@ -4147,7 +4175,11 @@ export const ScenarioControlService = {
       Buffer.from(DisableAllScenariosResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DisableAllScenariosResponse => DisableAllScenariosResponse.decode(value),
   },
-  /** ListCalls returns the recorded calls (oldest first), optionally filtered. */
+  /**
+   * ListCalls returns the recorded calls (oldest first), optionally filtered, one page at a time: an answer
+   * holds at most 1000 calls and 3 MiB (under the 4 MiB gRPC clients accept by default). When has_more is set,
+   * ask again with from_sequence = next_sequence for the rest.
+   */
   listCalls: {
     path: "/thriftproxy.v1.ScenarioControl/ListCalls" as const,
     requestStream: false as const,
@@ -4228,7 +4260,11 @@ export interface ScenarioControlServer extends UntypedServiceImplementation {
   disableScenario: handleUnaryCall<DisableScenarioRequest, DisableScenarioResponse>;
   /** DisableAllScenarios disarms every scenario. */
   disableAllScenarios: handleUnaryCall<DisableAllScenariosRequest, DisableAllScenariosResponse>;
-  /** ListCalls returns the recorded calls (oldest first), optionally filtered. */
+  /**
+   * ListCalls returns the recorded calls (oldest first), optionally filtered, one page at a time: an answer
+   * holds at most 1000 calls and 3 MiB (under the 4 MiB gRPC clients accept by default). When has_more is set,
+   * ask again with from_sequence = next_sequence for the rest.
+   */
   listCalls: handleUnaryCall<ListCallsRequest, ListCallsResponse>;
   /** CountCalls counts the recorded calls that match a filter. */
   countCalls: handleUnaryCall<CountCallsRequest, CountCallsResponse>;
@@ -4330,7 +4366,11 @@ export interface ScenarioControlClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DisableAllScenariosResponse) => void,
   ): ClientUnaryCall;
-  /** ListCalls returns the recorded calls (oldest first), optionally filtered. */
+  /**
+   * ListCalls returns the recorded calls (oldest first), optionally filtered, one page at a time: an answer
+   * holds at most 1000 calls and 3 MiB (under the 4 MiB gRPC clients accept by default). When has_more is set,
+   * ask again with from_sequence = next_sequence for the rest.
+   */
   listCalls(
     request: ListCallsRequest,
     callback: (error: ServiceError | null, response: ListCallsResponse) => void,

@@ -110,11 +110,15 @@ namespace ThriftFaultProxy.Client
             return response.DisabledNames.ToList();
         }
 
-        /// <summary>Recorded calls, oldest first, optionally filtered; the response also carries the drop count and next sequence.</summary>
+        /// <summary>
+        /// One page of recorded calls, oldest first, optionally filtered (at most 1000 calls and 3 MiB); the response
+        /// also carries the drop count, <c>HasMore</c> and <c>NextSequence</c>, the <paramref name="fromSequence"/> of
+        /// the next page. <see cref="ListAllCallsAsync"/> follows the pages.
+        /// </summary>
         /// <param name="method">Only calls of this method; null: any.</param>
         /// <param name="kind">Only calls of this kind; unspecified: any.</param>
         /// <param name="fromSequence">Only calls with a sequence number at or above this.</param>
-        /// <param name="limit">At most this many calls; 0: all.</param>
+        /// <param name="limit">At most this many calls; 0: as many as fit one page.</param>
         /// <param name="cancellationToken">Cancels the call.</param>
         public Task<ListCallsResponse> ListCallsAsync(
             string? method = null,
@@ -130,6 +134,29 @@ namespace ThriftFaultProxy.Client
                 Limit = NonNegative(limit, nameof(limit)),
             };
             return UnaryAsync("ListCalls", o => Raw.ListCallsAsync(request, o), cancellationToken);
+        }
+
+        /// <summary>Every recorded call from <paramref name="fromSequence"/> on, oldest first, asking page after page until none is left.</summary>
+        /// <param name="method">Only calls of this method; null: any.</param>
+        /// <param name="kind">Only calls of this kind; unspecified: any.</param>
+        /// <param name="fromSequence">Only calls with a sequence number at or above this.</param>
+        /// <param name="pageSize">Calls asked for per page; 0: as many as the proxy puts in one.</param>
+        /// <param name="cancellationToken">Cancels the calls.</param>
+        public async Task<IReadOnlyList<Call>> ListAllCallsAsync(
+            string? method = null,
+            CallKind kind = CallKind.Unspecified,
+            ulong fromSequence = 0,
+            int pageSize = 0,
+            CancellationToken cancellationToken = default)
+        {
+            var calls = new List<Call>();
+            for (var from = fromSequence; ;)
+            {
+                var page = await ListCallsAsync(method, kind, from, pageSize, cancellationToken).ConfigureAwait(false);
+                calls.AddRange(page.Calls);
+                if (!page.HasMore || page.NextSequence <= from) return calls;
+                from = page.NextSequence;
+            }
         }
 
         /// <summary>How many recorded calls match; e.g. <c>CountCallsAsync("FetchResults")</c>.</summary>

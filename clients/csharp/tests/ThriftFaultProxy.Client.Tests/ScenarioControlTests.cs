@@ -105,6 +105,12 @@ public sealed class ScenarioControlTests(ProxyWithUpstreamsFixture fixture) : IA
         Assert.Equal("CloudFetchDownload", Assert.Single(downloads.Calls).Method);
         var later = await Control.ListCallsAsync(fromSequence: all.Calls[1].Sequence);
         Assert.Equal(all.Calls.Skip(1).Select(c => c.Sequence), later.Calls.Select(c => c.Sequence));
+        Assert.False(all.HasMore);
+        var firstPage = await Control.ListCallsAsync(limit: 2);
+        Assert.True(firstPage.HasMore);
+        Assert.Equal(all.Calls[2].Sequence, firstPage.NextSequence);
+        var paged = await Control.ListAllCallsAsync(pageSize: 1);
+        Assert.Equal(all.Calls.Select(c => c.Sequence), paged.Select(c => c.Sequence));
 
         Assert.Equal(2, await Control.CountCallsAsync("CloudFetchDownload"));
         Assert.Equal(1, await Control.CountCallsAsync(kind: CallKind.Thrift));
