@@ -9,7 +9,7 @@ import { Logger } from '../core/logger';
 import { errorCode, errorText } from './error-text';
 import { HostMap } from './host-map';
 import { endToEndHeaders } from './http-headers';
-import { relayShaped, type ReplyStage, type ShapedDelivery } from './reply/shaped-relay';
+import { relayShaped, type RelayHook, type ShapedDelivery } from './reply/shaped-relay';
 import { UpstreamAgents } from './upstream-agents';
 
 export interface ForwardRequest {
@@ -34,7 +34,7 @@ export interface ForwardRequest {
    * Response-side steps to apply (status/headers, rewrite, throttle, stall, corrupt, cut). Unset on the fast
    * path: the reply is then piped through untouched.
    */
-  replyStages?: readonly ReplyStage[];
+  replyHooks?: readonly RelayHook[];
   /** The client's TCP connection, for a cut that resets it. Default: the response's socket. */
   clientSocket?: net.Socket;
 }
@@ -151,8 +151,8 @@ class UpstreamExchange {
       return;
     }
     this.httpStatus = response.statusCode ?? 502;
-    if (this.request.replyStages !== undefined) {
-      this.relayShaped(response, this.request.replyStages);
+    if (this.request.replyHooks !== undefined) {
+      this.relayShaped(response, this.request.replyHooks);
       return;
     }
     const maxReplyBytes = this.request.maxReplyBytes ?? Infinity;
@@ -194,7 +194,7 @@ class UpstreamExchange {
     response.pipe(res);
   }
 
-  private relayShaped(response: http.IncomingMessage, stages: readonly ReplyStage[]): void {
+  private relayShaped(response: http.IncomingMessage, hooks: readonly RelayHook[]): void {
     const { res, collectReply } = this.request;
     const maxReplyBytes = this.request.maxReplyBytes ?? Infinity;
     const socket = this.request.clientSocket ?? res.socket;
@@ -208,7 +208,8 @@ class UpstreamExchange {
       response,
       res,
       clientSocket: socket,
-      stages,
+      hooks,
+      thrift: collectReply,
       maxRewriteBytes: maxReplyBytes,
       keepUpstreamBytes: collectReply ? maxReplyBytes : 0,
       done: (delivery) => {

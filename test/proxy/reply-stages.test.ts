@@ -8,7 +8,9 @@ import { createLogger } from '../../src/core/logger';
 import { ForwardOutcome, UpstreamForwarder } from '../../src/proxy/forward-upstream';
 import { HostMap } from '../../src/proxy/host-map';
 import { CorruptStream } from '../../src/proxy/reply/corrupt-stream';
-import type { ReplyStage } from '../../src/proxy/reply/shaped-relay';
+import { changeHead } from '../../src/proxy/reply/head-change';
+import type { RelayHook } from '../../src/proxy/reply/shaped-relay';
+import { TruncateStream } from '../../src/proxy/reply/truncate-stream';
 import { StallStream } from '../../src/proxy/reply/stall-stream';
 import { ThrottleStream } from '../../src/proxy/reply/throttle-stream';
 import { createUpstreamAgents, UpstreamAgents } from '../../src/proxy/upstream-agents';
@@ -53,8 +55,10 @@ describe('reply stages through the forwarder (HTTP, real sockets)', () => {
   let agents: UpstreamAgents;
   let front: http.Server;
   let port: number;
-  let stages: ReplyStage[] = [];
+  let hooks: RelayHook[] = [];
   const outcomes: ForwardOutcome[] = [];
+  /** Treat replies as Thrift (thriftReply hooks apply). */
+  let thrift = false;
 
   beforeAll(async () => {
     upstream = await startUpstream({ streamingHandler: patternHandler });
@@ -62,7 +66,7 @@ describe('reply stages through the forwarder (HTTP, real sockets)', () => {
     const forwarder = new UpstreamForwarder(new HostMap([]), agents, createLogger({ level: 'error', write: () => undefined }));
     front = http.createServer((req, res) => {
       forwarder.forward(
-        { req, res, secure: false, hostname: '127.0.0.1', port: upstream.port, collectReply: false, replyStages: stages, clientSocket: req.socket },
+        { req, res, secure: false, hostname: '127.0.0.1', port: upstream.port, collectReply: thrift, replyHooks: hooks, clientSocket: req.socket },
         (outcome) => outcomes.push(outcome),
       );
     });
@@ -80,6 +84,7 @@ describe('reply stages through the forwarder (HTTP, real sockets)', () => {
 
   beforeEach(() => {
     outcomes.length = 0;
+    thrift = false;
   });
 
   const get = (query: string) => fetchRaw({ proxyPort: port, url: `http://127.0.0.1:${upstream.port}/body?${query}` });
@@ -87,7 +92,7 @@ describe('reply stages through the forwarder (HTTP, real sockets)', () => {
 
   it('throttles to the rate: over each second within 10 %, and whole', async () => {
     const rate = 256 * KiB;
-    stages = [{ kind: 'bytes', create: () => new ThrottleStream(rate) }];
+    hooks = [{ step: 'throttle', body: () => new ThrottleStream(rate) }];
     const total = 640 * KiB;
     const reply = await get(`bytes=${total}`);
     expect(reply.end).toBe('complete');
@@ -110,7 +115,7 @@ describe('reply stages through the forwarder (HTTP, real sockets)', () => {
   it('stalls after N bytes for at least the duration, then delivers the rest', async () => {
     const after = 64 * KiB;
     const durationMs = 800;
-    stages = [{ kind: 'bytes', create: () => new StallStream(after, durationMs) }];
+    hooks = [{ step: 'stall', body: () => new StallStream(after, durationMs) }];
     const total = 200 * KiB;
     const reply = await get(`bytes=${total}`);
     expect(reply.end).toBe('complete');
@@ -122,7 +127,7 @@ describe('reply stages through the forwarder (HTTP, real sockets)', () => {
   });
 
   it('flips the bits of a byte range and nothing else; length and headers unchanged', async () => {
-    stages = [{ kind: 'bytes', create: () => new CorruptStream(70_000, 300) }];
+    hooks = [{ step: 'corrupt', body: () => new CorruptStream(70_000, 300) }];
     const total = 150 * KiB;
     const reply = await get(`bytes=${total}`);
     const original = patternBytes(0, total);
@@ -141,7 +146,7 @@ describe('reply stages through the forwarder (HTTP, real sockets)', () => {
   ] as const)('truncates after exactly N bytes, then ends the connection (%s: the client sees %s)', async (then, seen) => {
     const total = 300 * KiB;
     const after = 150 * KiB + 7;
-    stages = [{ kind: 'cut', afterBytes: after, then }];
+    hooks = [{ step: 'truncate', body: (control) => new TruncateStream(after, () => control.cut(then)) }];
     const reply = await get(`bytes=${total}`);
     expect(reply.status).toBe(200);
     expect(reply.headers['content-length']).toBe(String(total));
@@ -152,16 +157,16 @@ describe('reply stages through the forwarder (HTTP, real sockets)', () => {
   });
 
   it('truncates at 0 bytes: the head, then the reset', async () => {
-    stages = [{ kind: 'cut', afterBytes: 0, then: 'reset' }];
+    hooks = [{ step: 'truncate', body: (control) => new TruncateStream(0, () => control.cut('reset')) }];
     const reply = await get(`bytes=${1000}`);
     expect(reply).toMatchObject({ status: 200, end: 'reset' });
     expect(reply.body.length).toBe(0);
   });
 
   it('throttles and then truncates: the cut comes after the slowed bytes', async () => {
-    stages = [
-      { kind: 'bytes', create: () => new ThrottleStream(1024 * KiB) },
-      { kind: 'cut', afterBytes: 100_000, then: 'reset' },
+    hooks = [
+      { step: 'throttle', body: () => new ThrottleStream(1024 * KiB) },
+      { step: 'truncate', body: (control) => new TruncateStream(100_000, () => control.cut('reset')) },
     ];
     const started = performance.now();
     const reply = await get(`bytes=${400 * KiB}`);
@@ -172,7 +177,7 @@ describe('reply stages through the forwarder (HTTP, real sockets)', () => {
   });
 
   it('replaces the status, adds and replaces headers, and drops Content-Length (the body goes chunked)', async () => {
-    stages = [{ kind: 'head', change: { httpStatus: 503, headers: { 'Retry-After': '2', 'content-length': '', 'X-Upstream': 'replaced' } } }];
+    hooks = [{ step: 'set', head: (head) => changeHead(head, { httpStatus: 503, headers: { 'Retry-After': '2', 'content-length': '', 'X-Upstream': 'replaced' } }) }];
     const reply = await get(`bytes=${5000}`);
     expect(reply.status).toBe(503);
     expect(reply.headers['retry-after']).toBe('2');
@@ -184,17 +189,19 @@ describe('reply stages through the forwarder (HTTP, real sockets)', () => {
   });
 
   it('rewrites a whole body and fixes Content-Length; a failed rewrite delivers the original and says why', async () => {
-    stages = [{ kind: 'rewrite', rewrite: (body) => ({ ok: true, body: Buffer.concat([body, Buffer.from('tail')]) }) }];
+    thrift = true;
+    hooks = [{ step: 'rewrite', thriftReply: (body) => Buffer.concat([body, Buffer.from('tail')]) }];
     const reply = await get(`bytes=${3000}`);
     expect(reply.headers['content-length']).toBe('3004');
     expect(reply.body.equals(Buffer.concat([patternBytes(0, 3000), Buffer.from('tail')]))).toBe(true);
     expect((await lastOutcome()).delivery).toMatchObject({ end: 'complete', deliveredBytes: 3004, upstreamBytes: 3000 });
 
     outcomes.length = 0;
-    stages = [{ kind: 'rewrite', rewrite: () => ({ ok: false, error: 'no such path' }) }];
+    thrift = true;
+    hooks = [{ step: 'rewrite', thriftReply: () => ({ error: 'no such path' }) }];
     const untouched = await get(`bytes=${3000}`);
     expect(untouched.headers['content-length']).toBe('3000');
     expect(untouched.body.equals(patternBytes(0, 3000))).toBe(true);
-    expect((await lastOutcome()).delivery).toMatchObject({ end: 'complete', error: 'no such path' });
+    expect((await lastOutcome()).delivery).toMatchObject({ end: 'complete', rewriteError: 'no such path' });
   });
 });

@@ -3,15 +3,14 @@
 // and the client's connection cut after so many body bytes (TCP reset or FIN, only once the bytes before the
 // cut have been handed to the client's socket). Only used when a step is armed: a plain reply is piped as is.
 //
-// Order: content first, then delivery. Head changes and whole-body rewrites act on what the server sent; byte
-// stages act, in step order, on what goes to the client; the cut comes last.
+// Order: content first, then delivery. Head changes and whole-body rewrites act on what the server sent; body
+// stages act, in hook order, on what goes to the client; a cut a stage asks for ends the reply.
 import http from 'node:http';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Readable, type Transform } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { resetConnection } from '../actions/reset';
 import { endToEndHeaders } from '../http-headers';
-import { changeHead, type HeadChange, type ReplyHead } from './head-change';
 import { waitForAcknowledged } from './send-queue';
 
 /** Longest a reset waits for the client to acknowledge the bytes before the cut. */
@@ -20,14 +19,34 @@ const RESET_ACK_TIMEOUT_MS = 30_000;
 /** How the proxy ends the client's connection after a cut. */
 export type ConnectionEnd = 'reset' | 'close';
 
-/** What a whole-body rewrite made of the server's body. */
-export type RewriteResult = { ok: true; body: Buffer } | { ok: false; error: string };
+/** The reply's status and headers before they are sent. Headers: Node's flat raw list (name, value, ...). */
+export interface RelayHead {
+  status: number;
+  headers: string[];
+}
 
-export type ReplyStage =
-  | { kind: 'head'; change: HeadChange }
-  | { kind: 'rewrite'; rewrite(body: Buffer): RewriteResult }
-  | { kind: 'bytes'; create(): Transform }
-  | { kind: 'cut'; afterBytes: number; then: ConnectionEnd };
+/** What a body stage may ask of the relay. */
+export interface BodyControl {
+  /**
+   * Instead of completing the reply, end the client's connection (RST or FIN) once every byte this stage has
+   * passed on so far has been delivered; the stage then ends its output.
+   */
+  cut(how: ConnectionEnd): void;
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+/** What a response-side step does to a reply; every part optional, applied in the order of the hooks. */
+export interface RelayHook {
+  /** The step's explanation. */
+  readonly step: string;
+  /** Change the status and headers before they are sent. */
+  head?(head: RelayHead): void;
+  /** Thrift replies: the whole reply, and what to send instead (or why not: the reply then goes out unchanged). */
+  thriftReply?(reply: Buffer): Buffer | { error: string };
+  /** A stage the body bytes stream through on their way to the client, with backpressure. */
+  body?(control: BodyControl): Duplex;
+}
 
 /** How the client's side of the exchange ended. */
 export type DeliveryEnd = 'complete' | 'reset' | 'closed' | 'client_closed' | 'upstream_failed';
@@ -41,11 +60,13 @@ export interface ShapedDelivery {
   end: DeliveryEnd;
   /** performance.now() when the last body byte was handed to the client's socket (or the reply ended). */
   lastByteAt: number;
-  /** The server's whole body, when a rewrite stage collected it. */
+  /** The server's whole body, when it was kept (Thrift rewrite, or keepUpstreamBytes). */
   upstreamBody?: Buffer;
   /** The body the client was sent instead, when a rewrite changed it. */
   rewrittenBody?: Buffer;
-  /** Why a rewrite did not apply (the server's body was delivered instead), or why the exchange failed. */
+  /** Why a rewrite did not apply (the server's body was delivered instead). */
+  rewriteError?: string;
+  /** Why the exchange failed, or a note on the cut (bytes the client had not acknowledged at a reset). */
   error?: string;
 }
 
@@ -54,7 +75,9 @@ export interface ShapedRelayOptions {
   res: http.ServerResponse;
   /** The client's TCP connection (the CONNECT socket for intercepted HTTPS): what a reset resets. */
   clientSocket: net.Socket;
-  stages: readonly ReplyStage[];
+  hooks: readonly RelayHook[];
+  /** The reply is a Thrift reply: thriftReply hooks apply (elsewhere they are a reported error). */
+  thrift: boolean;
   /** Most body bytes collected for a rewrite; a longer body is delivered unchanged and the rewrite reported failed. */
   maxRewriteBytes: number;
   /** Keep the server's body (up to this many bytes) for the record, as `upstreamBody`, even without a rewrite. */
@@ -73,19 +96,17 @@ class ShapedRelay {
   private reported = false;
   /** The cut has begun: closes from here on are the proxy's own doing. */
   private cutting = false;
+  /** A stage asked for a cut: when the body ends, the connection is ended instead. */
+  private cutRequested: ConnectionEnd | undefined;
   private status = 0;
-  private readonly cut: { afterBytes: number; then: ConnectionEnd } | undefined;
   private source: Readable | undefined;
   private readonly pipes: Readable[] = [];
   private upstreamBody: Buffer | undefined;
   private rewrittenBody: Buffer | undefined;
   private rewriteError: string | undefined;
+  private readonly clientGone = new AbortController();
 
-  constructor(private readonly o: ShapedRelayOptions) {
-    for (const stage of o.stages) {
-      if (stage.kind === 'cut' && (this.cut === undefined || stage.afterBytes < this.cut.afterBytes)) this.cut = stage;
-    }
-  }
+  constructor(private readonly o: ShapedRelayOptions) {}
 
   start(): void {
     const { response, res } = this.o;
@@ -108,14 +129,20 @@ class ShapedRelay {
       }
     });
     res.on('close', () => {
+      this.clientGone.abort();
       if (res.writableFinished || this.reported || this.cutting) return;
       this.report('client_closed', 'client closed the connection before the reply was complete');
       this.stopReading();
     });
-    let head: ReplyHead = { status: response.statusCode ?? 502, statusMessage: response.statusMessage, rawHeaders: endToEndHeaders(response.rawHeaders) };
-    for (const stage of this.o.stages) if (stage.kind === 'head') head = changeHead(head, stage.change);
-    const rewrites = this.o.stages.filter((s): s is Extract<ReplyStage, { kind: 'rewrite' }> => s.kind === 'rewrite');
-    if (rewrites.length === 0) {
+    const head: RelayHead = { status: response.statusCode ?? 502, headers: endToEndHeaders(response.rawHeaders) };
+    for (const hook of this.o.hooks) hook.head?.(head);
+    const rewriters = this.o.hooks.filter((h) => h.thriftReply !== undefined);
+    if (rewriters.length === 0) {
+      this.deliver(head, response);
+      return;
+    }
+    if (!this.o.thrift) {
+      this.rewriteError = 'not a Thrift reply: a Thrift rewrite does not apply; delivered unchanged';
       this.deliver(head, response);
       return;
     }
@@ -128,74 +155,67 @@ class ShapedRelay {
       }
       this.upstreamBody = collected.body;
       let body = collected.body;
-      for (const stage of rewrites) {
-        const result = stage.rewrite(body);
-        if (!result.ok) {
+      for (const hook of rewriters) {
+        const result = hook.thriftReply?.(body) ?? body;
+        if (!Buffer.isBuffer(result)) {
           this.rewriteError = result.error;
           body = collected.body;
           break;
         }
-        body = result.body;
+        body = result;
       }
       if (body !== collected.body) this.rewrittenBody = body;
       this.deliver(withContentLength(head, body.length), Readable.from([body], { objectMode: false }));
     });
   }
 
-  private deliver(head: ReplyHead, body: Readable): void {
+  private deliver(head: RelayHead, body: Readable): void {
     const { res } = this.o;
     if (this.reported) return;
     this.status = head.status;
     try {
-      res.writeHead(head.status, head.statusMessage, head.rawHeaders);
+      res.writeHead(head.status, head.headers);
     } catch (error) {
       this.report('upstream_failed', `the reply cannot be sent as changed: ${(error as Error).message}`);
       res.destroy();
       this.o.response.destroy();
       return;
     }
+    const control: BodyControl = {
+      cut: (how) => {
+        this.cutRequested ??= how;
+      },
+      signal: this.clientGone.signal,
+    };
     let out: Readable = body;
     this.pipes.push(body);
-    for (const stage of this.o.stages) {
-      if (stage.kind !== 'bytes') continue;
-      const next = stage.create();
+    for (const hook of this.o.hooks) {
+      if (hook.body === undefined) continue;
+      const next = hook.body(control);
       out = out.pipe(next);
       this.pipes.push(next);
     }
     this.source = out;
-    if (this.cut !== undefined && this.cut.afterBytes === 0) {
-      res.flushHeaders();
-      this.cutAfter(Buffer.alloc(0));
-      return;
-    }
-    out.on('data', (chunk: Buffer) => this.onData(chunk));
+    out.on('data', (chunk: Buffer) => {
+      this.deliveredBytes += chunk.length;
+      if (!res.write(chunk)) {
+        out.pause();
+        res.once('drain', () => out.resume());
+      }
+    });
     out.once('end', () => {
-      res.end(() => this.report('complete'));
+      if (this.cutRequested !== undefined) this.cutNow(this.cutRequested);
+      else res.end(() => this.report('complete'));
     });
   }
 
-  private onData(chunk: Buffer): void {
-    const { res } = this.o;
-    const cut = this.cut;
-    if (cut !== undefined && this.deliveredBytes + chunk.length >= cut.afterBytes) {
-      this.cutAfter(chunk.subarray(0, cut.afterBytes - this.deliveredBytes));
-      return;
-    }
-    this.deliveredBytes += chunk.length;
-    if (!res.write(chunk)) {
-      this.source?.pause();
-      res.once('drain', () => this.source?.resume());
-    }
-  }
-
-  /** Writes the last bytes before the cut, waits until they are in the client's socket, then ends it. */
-  private cutAfter(last: Buffer): void {
+  /** Ends the client's connection once every byte written so far is in its socket (and, for a reset, acknowledged). */
+  private cutNow(how: ConnectionEnd): void {
     const { res, clientSocket } = this.o;
-    const cut = this.cut;
-    if (cut === undefined) return;
     this.cutting = true;
     this.stopReading();
-    this.deliveredBytes += last.length;
+    // With no body bytes yet, the head is still waiting in the response: send it first.
+    if (this.deliveredBytes === 0) res.flushHeaders();
     const socket = res.socket;
     const close = (): void => {
       this.report('closed');
@@ -209,12 +229,11 @@ class ShapedRelay {
         resetConnection(clientSocket);
       });
     };
-    const endConnection = cut.then === 'reset' ? reset : close;
+    const endConnection = how === 'reset' ? reset : close;
     if (socket === null || socket.destroyed) {
       endConnection();
       return;
     }
-    if (last.length > 0) res.write(last);
     // Writes to a socket complete in order: when this empty one does, every byte before it has been handed over.
     socket.write(Buffer.alloc(0), endConnection);
   }
@@ -241,23 +260,17 @@ class ShapedRelay {
     };
     if (this.upstreamBody !== undefined) delivery.upstreamBody = this.upstreamBody;
     if (this.rewrittenBody !== undefined) delivery.rewrittenBody = this.rewrittenBody;
-    const reason = error ?? this.rewriteError;
-    if (reason !== undefined) delivery.error = reason;
+    if (this.rewriteError !== undefined) delivery.rewriteError = this.rewriteError;
+    if (error !== undefined) delivery.error = error;
     this.o.done(delivery);
   }
 }
 
-/** The head with Content-Length set to the new body's length (added only where the server sent one). */
-function withContentLength(head: ReplyHead, length: number): ReplyHead {
-  const raw = head.rawHeaders.slice();
-  let found = false;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i].toLowerCase() === 'content-length') {
-      raw[i + 1] = String(length);
-      found = true;
-    }
-  }
-  return found ? { ...head, rawHeaders: raw } : head;
+/** The head with Content-Length set to the new body's length (where the server sent one). */
+function withContentLength(head: RelayHead, length: number): RelayHead {
+  const headers = head.headers.slice();
+  for (let i = 0; i + 1 < headers.length; i += 2) if (headers[i].toLowerCase() === 'content-length') headers[i + 1] = String(length);
+  return { status: head.status, headers };
 }
 
 type Collected = { whole: true; body: Buffer } | { whole: false; prefix: Buffer };
