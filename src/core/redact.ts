@@ -63,6 +63,34 @@ export function redactUrlsInText(text: string): string {
   return text.replace(URL_IN_TEXT, (url) => redactUrl(url));
 }
 
+/**
+ * Keys whose `key=value` in free text carries a secret: the secret words of query parameters and the exact names
+ * that are secrets by themselves (`sig`, `pwd`, `key`, `auth`, ...), except `code`, which in free text is
+ * far more often an exit or status code than an OAuth code.
+ */
+function isSecretTextKey(name: string): boolean {
+  return name.toLowerCase() !== 'code' && isSecretQueryParam(name);
+}
+
+// key=value, key = "value", key='value': the value runs to the closing quote, or to whitespace or a separator.
+const KEY_VALUE_IN_TEXT = /([A-Za-z][A-Za-z0-9_.-]*)(\s*=\s*)("[^"]*"|'[^']*'|[^\s&,;"'<>()[\]{}]+)/g;
+
+/**
+ * Redacts secrets inside free text (error messages, statements, unknown strings): the values of `key=value` pairs
+ * whose key names a secret (`token=...`, `password = '...'`, `X-Amz-Signature=...`), and every absolute URL as
+ * redactUrl does.
+ */
+export function redactSecretsInText(text: string): string {
+  const keyValues = text.includes('=')
+    ? text.replace(KEY_VALUE_IN_TEXT, (pair: string, key: string, eq: string, value: string) => {
+        if (!isSecretTextKey(key)) return pair;
+        const quote = value.startsWith('"') || value.startsWith("'") ? value[0] : '';
+        return `${key}${eq}${quote}${REDACTED}${quote}`;
+      })
+    : text;
+  return redactUrlsInText(keyValues);
+}
+
 function redactQueryPart(part: string): string {
   const eq = part.indexOf('=');
   if (eq < 0) return part;

@@ -3,6 +3,7 @@
 // level from the journal's events, so nothing is logged here.)
 import { performance } from 'node:perf_hooks';
 import { CallRecord } from '../core/model';
+import { redactSecretsInText } from '../core/redact';
 import { CallEnd, CallJournal } from '../journal/call-journal';
 
 export type CallRecorder = Pick<CallJournal, 'begin' | 'annotate' | 'finish'>;
@@ -32,8 +33,9 @@ export class RecordedCall {
     this.end({ ...outcome, state: 'completed' });
   }
 
+  /** `error` may quote what an upstream or a library said: its secrets are redacted before it is recorded. */
   fail(error: string, outcome: CallOutcome = {}): void {
-    this.end({ ...outcome, state: 'failed', error });
+    this.end({ ...outcome, state: 'failed', error: redactSecretsInText(error) });
   }
 
   private end(patch: CallEnd): void {

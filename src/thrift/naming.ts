@@ -3,7 +3,7 @@
 // bounds, are described in render-fields.ts; secrets are redacted there (see field-policies.ts).
 import type { NamedFields, ThriftStatusSummary } from '../core/model';
 import { noteFieldsSize } from '../core/record-size';
-import { redactUrlsInText } from '../core/redact';
+import { redactSecretsInText } from '../core/redact';
 import { DEFAULT_RENDER_LIMITS, FieldRenderer, type RenderLimits } from './render-fields';
 import type { ThriftSchema } from './schema-types';
 import { TCLI_SCHEMA } from './tcli-schema';
@@ -79,7 +79,7 @@ function statusSummary(resp: ThriftStruct, maxChars: number): ThriftStatusSummar
     statusName: SCHEMA.enums.TStatusCode?.[code.value] ?? String(code.value),
   };
   const errorMessage = text(lastField(status, STATUS_ERROR_MESSAGE_FIELD), maxChars);
-  if (errorMessage !== undefined) summary.errorMessage = redactUrlsInText(errorMessage);
+  if (errorMessage !== undefined) summary.errorMessage = redactSecretsInText(errorMessage);
   const sqlState = text(lastField(status, STATUS_SQL_STATE_FIELD), maxChars);
   if (sqlState !== undefined) summary.sqlState = sqlState;
   return summary;

@@ -13,7 +13,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { FieldValue, NamedFields } from '../core/model';
 import { BYTES_PER_VALUE } from '../core/record-size';
-import { REDACTED, redactUrl, redactUrlsInText } from '../core/redact';
+import { REDACTED, redactSecretsInText, redactUrl } from '../core/redact';
 import { formatUuid } from './reader-support';
 import { FIELD_POLICIES, isSecretMapKey, type FieldPolicy } from './field-policies';
 import type { StructSchema, ThriftSchema, TypeRef } from './schema-types';
@@ -82,11 +82,13 @@ export class FieldRenderer {
   struct(node: ThriftStruct, structName?: string): NamedFields {
     const schema: StructSchema | undefined = structName === undefined ? undefined : this.schema.structs[structName];
     const policies = structName === undefined ? undefined : FIELD_POLICIES[structName];
+    // A struct the schema cannot name (an unknown method, an unknown field) may still be, say, a TOpenSessionReq.
+    const secretIds = schema === undefined ? secretFieldIdsByShape(this.schema, node) : undefined;
     const out: NamedFields = {};
     for (const field of node.fields) {
       const declared = schema?.fields[field.id];
       const key = declared?.name ?? String(field.id);
-      const policy = declared === undefined ? undefined : policies?.[declared.name];
+      const policy = declared === undefined ? (secretIds?.has(field.id) ? 'secret' : undefined) : policies?.[declared.name];
       out[key] = this.field(field.value, declared?.type, policy);
     }
     if (node.omittedFields > 0) out[OMITTED_FIELDS_KEY] = node.omittedFields;
@@ -129,7 +131,7 @@ export class FieldRenderer {
 
   private bytes(node: ThriftBytes, kind: TypeRef['kind'] | undefined): string {
     if (kind === 'string' || (kind === undefined && looksLikeText(node.bytes))) {
-      return this.shown(redactUrlsInText(this.text(node)), node.bytes.length);
+      return this.shown(redactSecretsInText(this.text(node)), node.bytes.length);
     }
     return summarizeBinary(node.bytes, this.limits.maxHexBytes);
   }
@@ -177,6 +179,53 @@ export class FieldRenderer {
     this.valuesLeft--;
     return v;
   }
+}
+
+/** A schema struct that holds secrets, and the ids of those fields. */
+interface SecretShape {
+  fields: StructSchema['fields'];
+  secretIds: ReadonlySet<number>;
+}
+
+const secretShapesBySchema = new WeakMap<ThriftSchema, readonly SecretShape[]>();
+
+function secretShapes(schema: ThriftSchema): readonly SecretShape[] {
+  let shapes = secretShapesBySchema.get(schema);
+  if (shapes === undefined) {
+    const found: SecretShape[] = [];
+    shapes = found;
+    for (const [structName, policies] of Object.entries(FIELD_POLICIES)) {
+      const fields = schema.structs[structName]?.fields;
+      if (fields === undefined) continue;
+      const secretIds = new Set(
+        Object.entries(fields)
+          .filter(([, field]) => policies[field.name] === 'secret')
+          .map(([id]) => Number(id)),
+      );
+      if (secretIds.size > 0) found.push({ fields, secretIds });
+    }
+    secretShapesBySchema.set(schema, shapes);
+  }
+  return shapes;
+}
+
+/**
+ * Ids to redact in a struct without a schema: the secret fields of every secret-holding struct (TOpenSessionReq,
+ * the delegation-token structs, TSparkArrowResultLink) whose shape it fits: each of its fields is declared there
+ * with the same wire type, and one of them is a secret.
+ */
+function secretFieldIdsByShape(schema: ThriftSchema, node: ThriftStruct): ReadonlySet<number> | undefined {
+  let ids: Set<number> | undefined;
+  for (const shape of secretShapes(schema)) {
+    const fits = node.fields.every((field) => {
+      const declared = shape.fields[field.id];
+      return declared !== undefined && WIRE_TYPE_OF[declared.type.kind] === field.value.type;
+    });
+    if (!fits || !node.fields.some((field) => shape.secretIds.has(field.id))) continue;
+    ids ??= new Set();
+    for (const id of shape.secretIds) ids.add(id);
+  }
+  return ids;
 }
 
 function looksLikeText(bytes: Buffer): boolean {

@@ -1,6 +1,8 @@
 // Secrets in presigned URLs and HTTP headers: redacted values, everything else kept byte for byte.
 import fc from 'fast-check';
-import { REDACTED, redactHeaders, redactUrl, redactUrlsInText } from '../../src/core/redact';
+import { REDACTED, redactHeaders, redactSecretsInText, redactUrl, redactUrlsInText } from '../../src/core/redact';
+import { CallJournal } from '../../src/journal/call-journal';
+import { RecordedCall } from '../../src/proxy/recorded-call';
 
 describe('redactUrl', () => {
   it.each([
@@ -131,5 +133,28 @@ describe('redactHeaders', () => {
 
   it('joins multi-valued ordinary headers', () => {
     expect(redactHeaders({ accept: ['a/b', 'c/d'] })).toEqual({ accept: 'a/b, c/d' });
+  });
+});
+
+describe('redactSecretsInText', () => {
+  it.each([
+    ['upstream error: 401 for token=dapi0123456789abcdef', 'upstream error: 401 for token=[REDACTED]'],
+    ["access_token = 'abc.def' and client_secret=\"s3\"", "access_token = '[REDACTED]' and client_secret=\"[REDACTED]\""],
+    ['X-Amz-Signature=abcdef&X-Amz-Date=20240101', 'X-Amz-Signature=[REDACTED]&X-Amz-Date=20240101'],
+    ['pwd=hunter2, sig=xyz; key=k1', 'pwd=[REDACTED], sig=[REDACTED]; key=[REDACTED]'],
+    ['see https://h/p?sig=abc&se=1 (token=t1)', 'see https://h/p?sig=[REDACTED]&se=1 (token=[REDACTED])'],
+  ])('redacts %j', (text, expected) => {
+    expect(redactSecretsInText(text)).toBe(expected);
+  });
+
+  it.each(['exit code=1', 'rows=5 bytes=10', 'a = b', 'no pairs here', 'status code=503 retry=2'])('keeps %j', (text) => {
+    expect(redactSecretsInText(text)).toBe(text);
+  });
+
+  it('is used for the error of a failed call before it is recorded', () => {
+    const journal = new CallJournal({ capacity: 4 });
+    const call = new RecordedCall(journal, journal.begin({ kind: 'thrift', method: 'X', decoded: false, host: 'h', path: '/', httpMethod: 'POST', requestBytes: 0, responseBytes: 0 }));
+    call.fail('upstream error: bad token=dapiSECRET9');
+    expect(journal.list()[0].error).toBe('upstream error: bad token=[REDACTED]');
   });
 });

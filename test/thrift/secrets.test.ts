@@ -92,3 +92,52 @@ describe('secrets, spot checks', () => {
     expect(named.request).toEqual({ password: REDACTED });
   });
 });
+
+describe('secrets where the schema cannot say (issue 10)', () => {
+  it('redacts the password of an OpenSession-like struct sent under an unknown method name, by its shape', () => {
+    const req = new T.TOpenSessionReq({
+      client_protocol: T.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V8,
+      username: 'token',
+      password: 'SEKRIT13',
+    });
+    for (const method of ['OpenSessionV2', 'Frobnicate']) {
+      const named = nameCall(decodeOk(renamed(driverCall('OpenSession', req, 1), method)));
+      expect(named.method).toBe(method);
+      expect(JSON.stringify(named)).not.toContain('SEKRIT13');
+      // Keyed by id (the schema cannot name them); only the secret is hidden.
+      expect(named.request).toMatchObject({ '2': 'token', '3': REDACTED });
+    }
+  });
+
+  it('leaves alone an unknown struct whose shape fits no secret-holding struct', () => {
+    const bytes = encodeWithNpmThrift('binary', 'Frobnicate', thrift.Thrift.MessageType.CALL, 1, {
+      t: 'struct',
+      fields: [{ id: 1, value: { t: 'struct', fields: [{ id: 3, value: { t: 'string', v: 'plain-value' } }, { id: 99, value: { t: 'i32', v: 7 } }] } }],
+    });
+    expect(nameCall(decodeOk(bytes)).request).toEqual({ '3': 'plain-value', '99': 7 });
+  });
+
+  it('redacts known secret key=value pairs in free text: error messages and decoded strings', () => {
+    const call = new T.TExecuteStatementReq({ sessionHandle: sessionHandle(), statement: "SET spark.token=dapiSECRET1; SELECT 'exit code=1'" });
+    const named = nameCall(decodeOk(driverCall('ExecuteStatement', call, 1)));
+    expect(named.request?.statement).toBe("SET spark.token=[REDACTED]; SELECT 'exit code=1'");
+
+    const callBytes = driverCall('GetInfo', new T.TGetInfoReq({ sessionHandle: sessionHandle(), infoType: 0 }), 2);
+    const resp = new T.TGetInfoResp({
+      status: new T.TStatus({ statusCode: T.TStatusCode.ERROR_STATUS, errorMessage: 'login failed: token=dapiSECRET2 password = "hunter2" rows=5' }),
+      infoValue: new T.TGetInfoValue({ stringValue: 'x' }),
+    });
+    const reply = nameReply(decodeOk(driverReply('GetInfo', callBytes, resp)));
+    expect(reply.status?.errorMessage).toBe('login failed: token=[REDACTED] password = "[REDACTED]" rows=5');
+    expect(JSON.stringify(reply)).not.toMatch(/SECRET2|hunter2/);
+  });
+});
+
+/** The same CALL under another method name (binary protocol, strict header). */
+function renamed(call: Buffer, method: string): Buffer {
+  const length = call.readUInt32BE(4);
+  const name = Buffer.from(method);
+  const size = Buffer.alloc(4);
+  size.writeUInt32BE(name.length);
+  return Buffer.concat([call.subarray(0, 4), size, name, call.subarray(8 + length)]);
+}
