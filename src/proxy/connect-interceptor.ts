@@ -44,8 +44,8 @@ export class ConnectInterceptor {
     clientSocket.pause();
     if (head.length > 0) clientSocket.unshift(head);
     const target = parseConnectAuthority(connectRequest.url ?? '');
-    if (target === undefined) {
-      this.options.log.debug('CONNECT target is not host:port; closing', { target: connectRequest.url ?? '' });
+    if ('problem' in target) {
+      // MitmProxy answers these with 400 before the tunnel opens; this is only a second line of defence.
       clientSocket.destroy();
       return;
     }
@@ -105,11 +105,23 @@ export class ConnectInterceptor {
   }
 }
 
-/** Parses a CONNECT request target: `host:port` or `[v6]:port`. */
-export function parseConnectAuthority(authority: string): { hostname: string; port: number } | undefined {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:/[\]]+)):(\d{1,5})$/.exec(authority);
-  if (match === null) return undefined;
-  const port = Number(match[3]);
-  if (port < 1 || port > 65535) return undefined;
-  return { hostname: (match[1] ?? match[2]).toLowerCase(), port };
+export type ConnectTarget = { hostname: string; port: number } | { problem: string };
+
+/** Parses a CONNECT request target, `host:port` or `[v6]:port`; otherwise says what is wrong with it. */
+export function parseConnectAuthority(authority: string): ConnectTarget {
+  const expected = 'expected host:port or [IPv6]:port, e.g. example.com:443';
+  const shown = JSON.stringify(authority.length > 200 ? `${authority.slice(0, 200)}...` : authority);
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:/[\]@]+)):([^:]*)$/.exec(authority);
+  if (match === null) {
+    if (authority === '') return { problem: `the CONNECT target is empty; ${expected}` };
+    if (authority.startsWith('[') && !authority.includes(']')) return { problem: `the CONNECT target ${shown} has no closing ']'; ${expected}` };
+    if (!authority.includes(':') || /^\[[^\]]*\]$/.test(authority)) return { problem: `the CONNECT target ${shown} has no port; ${expected}` };
+    return { problem: `the CONNECT target ${shown} is not host:port; ${expected}` };
+  }
+  const rawPort = match[3];
+  const port = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : NaN;
+  if (!(port >= 1 && port <= 65535)) return { problem: `the port of the CONNECT target ${shown} is not from 1 to 65535` };
+  const hostname = (match[1] ?? match[2]).toLowerCase();
+  if (match[1] !== undefined && net.isIPv6(hostname) === false) return { problem: `the CONNECT target ${shown} is not a valid IPv6 address` };
+  return { hostname, port };
 }

@@ -10,6 +10,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { IContext, Proxy } from 'http-mitm-proxy';
 import { Logger } from '../core/logger';
+import { parseConnectAuthority } from './connect-interceptor';
 import { errorText } from './error-text';
 
 export interface MitmProxyHooks {
@@ -31,6 +32,16 @@ export class MitmProxy extends Proxy {
     this.hooks.onRequest(isSSL, req, res);
   }
 
+  /** A CONNECT whose target is not host:port (1-65535) gets 400 with the reason, instead of 200 and a dead tunnel. */
+  override _onHttpServerConnect(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const target = parseConnectAuthority(req.url ?? '');
+    if ('problem' in target) {
+      refuseConnect(socket, target.problem);
+      return;
+    }
+    super._onHttpServerConnect(req, socket, head);
+  }
+
   override _onHttpServerConnectData(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     this.hooks.onTunnel(req, socket as net.Socket, head);
   }
@@ -49,4 +60,12 @@ export class MitmProxy extends Proxy {
       this.hooks.log.debug('client socket error', { socket: socketDescription, error: errorText(error) });
     }
   }
+}
+
+function refuseConnect(socket: Duplex, problem: string): void {
+  const body = `thrift-fault-proxy: bad CONNECT request: ${problem}\n`;
+  socket.on('error', () => undefined);
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
