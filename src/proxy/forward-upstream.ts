@@ -10,6 +10,7 @@ import { errorCode, errorText } from './error-text';
 import { HostMap } from './host-map';
 import { endToEndHeaders } from './http-headers';
 import { relayShaped, type RelayHook, type ShapedDelivery } from './reply/shaped-relay';
+import { OwnListeningAddress, SELF_LOOP_CODE, SelfLoopError } from './self-loop';
 import { UpstreamAgents } from './upstream-agents';
 
 export interface ForwardRequest {
@@ -57,15 +58,22 @@ export interface ForwardOutcome {
 
 export type ForwardDone = (outcome: ForwardOutcome) => void;
 
+/** Checks on where and how long the forwarder connects. */
+export interface ForwardGuards {
+  /** The proxy's own listening address: a request that would connect there is refused with 508 (a loop). */
+  ownAddress?: OwnListeningAddress;
+}
+
 export class UpstreamForwarder {
   constructor(
     private readonly hostMap: HostMap,
     private readonly agents: UpstreamAgents,
     private readonly log: Logger,
+    private readonly guards: ForwardGuards = {},
   ) {}
 
   forward(request: ForwardRequest, done: ForwardDone): void {
-    new UpstreamExchange(request, this.hostMap, this.agents, this.log, done).start();
+    new UpstreamExchange(request, this.hostMap, this.agents, this.log, this.guards, done).start();
   }
 }
 
@@ -83,6 +91,7 @@ class UpstreamExchange {
     private readonly hostMap: HostMap,
     private readonly agents: UpstreamAgents,
     private readonly log: Logger,
+    private readonly guards: ForwardGuards,
     private readonly done: ForwardDone,
   ) {
     const { req, body } = request;
@@ -105,6 +114,8 @@ class UpstreamExchange {
     const target = this.hostMap.resolve(hostname) ?? { host: hostname, port };
     const headers = endToEndHeaders(req.rawHeaders, { dropFraming: body !== undefined });
     if (body !== undefined) headers.push('content-length', String(body.length));
+    // HTTP/1.0 clients may send none; HTTP/1.1 servers require one.
+    if (req.headers.host === undefined) headers.push('host', hostHeader(hostname, port, secure));
     const options: https.RequestOptions = {
       host: target.host,
       port: target.port,
@@ -115,6 +126,15 @@ class UpstreamExchange {
     };
     // SNI and the certificate check use the name the client asked for, even when the connection goes elsewhere.
     if (secure && net.isIP(hostname) === 0) options.servername = hostname;
+    const own = this.guards.ownAddress;
+    if (own?.mayBe(target.port)) {
+      if (net.isIP(target.host) === 0) options.lookup = own.guardedLookup(target.port);
+      else if (own.reaches(target.host, target.port)) {
+        req.resume();
+        this.upstreamFailed(new SelfLoopError(target.host, target.host, target.port));
+        return;
+      }
+    }
     const upstream = (secure ? https : http).request(options);
     this.upstreamRequest = upstream;
     upstream.on('response', (response) => this.relay(response));
@@ -236,19 +256,31 @@ class UpstreamExchange {
   }
 
   private upstreamFailed(error: Error): void {
-    const { res, hostname, port } = this.request;
+    const { hostname, port } = this.request;
     const code = errorCode(error);
     if (this.log.enabled('debug')) this.log.debug('upstream request failed', { host: hostname, port, error: errorText(error) });
+    if (code === SELF_LOOP_CODE) {
+      // 508 Loop Detected: the request named the proxy itself, under some name or address.
+      this.answerFailure(508, `thrift-fault-proxy: refused ${hostname}:${port}: ${error.message}\n`);
+      this.fail(`request loop refused: ${error.message}`);
+      return;
+    }
+    this.answerFailure(502, `thrift-fault-proxy: upstream ${hostname}:${port} failed: ${errorText(error)}\n`);
+    this.fail(code !== undefined ? `upstream ${code}` : `upstream error: ${error.message}`);
+  }
+
+  /** Answers the client with `status` and `text`, or, when the reply has begun already, cuts its connection. */
+  private answerFailure(status: number, text: string): void {
+    const { res } = this.request;
     if (!res.headersSent) {
-      const body = Buffer.from(`thrift-fault-proxy: upstream ${hostname}:${port} failed: ${errorText(error)}\n`, 'utf8');
-      this.httpStatus = 502;
+      const body = Buffer.from(text, 'utf8');
+      this.httpStatus = status;
       this.responseBytes = body.length;
-      res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length });
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length });
       res.end(body);
     } else {
       res.destroy();
     }
-    this.fail(code !== undefined ? `upstream ${code}` : `upstream error: ${error.message}`);
   }
 
   private fail(error: string): void {
@@ -257,6 +289,12 @@ class UpstreamExchange {
     this.upstreamRequest?.destroy();
     this.done({ ok: false, httpStatus: this.httpStatus, requestBytes: this.requestBytes, responseBytes: this.responseBytes, error });
   }
+}
+
+/** The Host header for a target: the port only when it is not the scheme's default, IPv6 in brackets. */
+function hostHeader(hostname: string, port: number, secure: boolean): string {
+  const host = net.isIPv6(hostname) ? `[${hostname}]` : hostname;
+  return port === (secure ? 443 : 80) ? host : `${host}:${port}`;
 }
 
 /** Whether a client request carries a body that still has to be streamed. */

@@ -14,8 +14,8 @@ import { UpstreamForwarder } from './forward-upstream';
 import { HostMap, HostMapping } from './host-map';
 import { LeafCertificates } from './leaf-certificates';
 import { MitmProxy } from './mitm-proxy';
-import { Proxy } from 'http-mitm-proxy';
 import { ProxiedRequest, RequestPipeline } from './pipeline';
+import { OwnListeningAddress } from './self-loop';
 import { createUpstreamAgents } from './upstream-agents';
 
 export interface ProxyServerOptions {
@@ -76,13 +76,14 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
   validateCap('maxThriftReplyBytes', opts.maxThriftReplyBytes);
   const ca = await loadOrCreateCa(opts.caDir);
   if (ca.created) log.info('created the proxy CA', { path: ca.certPath });
+  const ownAddress = new OwnListeningAddress();
   const agents = createUpstreamAgents({ extraCaPems: opts.upstreamCaPems, insecure: opts.insecureUpstream });
   const pipeline = new RequestPipeline({
     journal: deps.journal,
     engine: deps.engine,
     log,
     classify: createClassifier(opts.cloudFetchHostPatterns),
-    forwarder: new UpstreamForwarder(new HostMap(opts.hostMappings), agents, log),
+    forwarder: new UpstreamForwarder(new HostMap(opts.hostMappings), agents, log, { ownAddress }),
     limits: { maxThriftRequestBytes: opts.maxThriftRequestBytes, maxThriftReplyBytes: opts.maxThriftReplyBytes },
   });
 
@@ -129,6 +130,8 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
 
   const server = proxy.httpServer as http.Server;
   self.port = proxy.httpPort;
+  const bound = server.address() as net.AddressInfo;
+  ownAddress.listening(bound.address, bound.port);
   server.keepAliveTimeout = CLIENT_KEEP_ALIVE_MS;
   const sockets = new Set<net.Socket>();
   server.on('connection', (socket: net.Socket) => {
@@ -244,18 +247,47 @@ function proxiedRequestOf(
     const hostname = hostnameOf(req.headers.host) ?? tunnel.hostname;
     return { req, res, secure, hostname, port: tunnel.port, clientSocket: tunnel.clientSocket };
   }
-  // Absolute-form (`POST http://host:port/path`), else the Host header; req.url becomes the path.
-  const target = Proxy.parseHostAndPort(req, 80);
-  const hostname = target?.host.toLowerCase() ?? '';
-  const port = target?.port ?? 80;
-  if (target === null || hostname === '' || (port === self.port && isOwnAddress(hostname, self.host))) {
-    refuseDirectRequest(req, res);
+  const target = plainTargetOf(req);
+  if (target === undefined) {
+    refuseRequest(req, res, `thrift-fault-proxy: cannot tell where ${JSON.stringify(req.url ?? '').slice(0, 200)} should go: send absolute-form requests (http://host:port/path) or CONNECT\n`);
     return undefined;
   }
+  if (target.port === self.port && isOwnAddress(target.hostname, self.host)) {
+    refuseRequest(req, res, 'thrift-fault-proxy is an HTTP proxy: send absolute-form requests or CONNECT through it\n');
+    return undefined;
+  }
+  const { hostname, port } = target;
   return { req, res, secure, hostname, port, clientSocket: req.socket };
 }
 
 function ignore(): void {}
+
+/**
+ * Where a plain proxy request goes: the authority of an absolute-form target (`POST http://host:port/path`, the
+ * path then becomes req.url), else the Host header. IPv6 literals are bracketed (`http://[::1]:8080/x`).
+ */
+export function plainTargetOf(req: http.IncomingMessage): { hostname: string; port: number } | undefined {
+  const url = req.url ?? '';
+  if (url.length > 7 && url.slice(0, 7).toLowerCase() === 'http://') {
+    const end = url.slice(7).search(/[/?#]/);
+    const authority = end < 0 ? url.slice(7) : url.slice(7, 7 + end);
+    const rest = end < 0 ? '' : url.slice(7 + end);
+    req.url = rest === '' ? '/' : rest.startsWith('/') ? rest : `/${rest}`;
+    return parseAuthority(authority.slice(authority.lastIndexOf('@') + 1), 80);
+  }
+  const host = req.headers.host;
+  return host === undefined || url.includes('://') ? undefined : parseAuthority(host, 80);
+}
+
+/** `name`, `name:port`, `[v6]` or `[v6]:port`; the name lower case. Undefined when malformed. */
+function parseAuthority(authority: string, defaultPort: number): { hostname: string; port: number } | undefined {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:/[\]@]+))(?::(\d{1,5}))?$/.exec(authority);
+  if (match === null) return undefined;
+  const hostname = (match[1] ?? match[2]).toLowerCase();
+  if (match[1] !== undefined && !net.isIPv6(hostname)) return undefined;
+  const port = match[3] === undefined ? defaultPort : Number(match[3]);
+  return port >= 1 && port <= 65535 ? { hostname, port } : undefined;
+}
 
 /** The host name of a Host header value (`name`, `name:port`, `[v6]:port`), lower case. */
 export function hostnameOf(hostHeader: string | undefined): string | undefined {
@@ -272,10 +304,9 @@ function isOwnAddress(hostname: string, listenHost: string): boolean {
   return hostname === listenHost || hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '::1';
 }
 
-/** A request addressed to the proxy itself (not a proxy request) would loop back into it forever. */
-function refuseDirectRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+/** Answers 400: a request the proxy cannot forward (no target, or addressed to the proxy itself, a loop). */
+function refuseRequest(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
   req.resume();
-  const body = 'thrift-fault-proxy is an HTTP proxy: send absolute-form requests or CONNECT through it\n';
   res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

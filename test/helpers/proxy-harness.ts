@@ -36,6 +36,8 @@ export interface TestProxyOptions {
   caDir?: string;
   /** Default 0: an ephemeral port. */
   port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
   /** Caps on Thrift bodies kept to decode (default: the proxy's own). */
   maxThriftRequestBytes?: number;
   maxThriftReplyBytes?: number;
@@ -52,7 +54,7 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
   try {
     server = await startProxyServer(
       {
-        host: '127.0.0.1',
+        host: options.host ?? '127.0.0.1',
         port: options.port ?? 0,
         caDir,
         hostMappings: options.hostMappings ?? [],
