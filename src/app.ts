@@ -14,6 +14,7 @@ import { createLogger, Logger } from './core/logger';
 import { ProxyInfo } from './core/model';
 import type { FakeWarehouseOptions, RunningFakeWarehouse } from './fake';
 import { logCallsAtDebug } from './call-debug-log';
+import { expireFakeLinksWhenScenarioFires } from './fake-link-expiry';
 import { CallJournal } from './journal/call-journal';
 import { HostMapping } from './proxy/host-map';
 import { startProxyServer } from './proxy/proxy-server';
@@ -65,6 +66,8 @@ export interface StopOptions {
 export interface RunningApp {
   info: ProxyInfo;
   control: ProxyControl;
+  /** The embedded fake warehouse, when started with fakeWarehouse (its stats, direct addresses, CA). */
+  fakeWarehouse?: RunningFakeWarehouse;
   /** Stops the proxy (draining first with graceMs), the API and the fake warehouse. Safe to call more than once. */
   close(options?: StopOptions): Promise<void>;
 }
@@ -121,6 +124,7 @@ export async function startThriftFaultProxy(options: AppOptions): Promise<Runnin
     info.apiPort = api.port;
     stack.push(() => api.close());
     stack.push(logCallsAtDebug(control, log));
+    if (fake) stack.push(expireFakeLinksWhenScenarioFires(control, fake));
 
     const close = async (stop: StopOptions = {}): Promise<void> => {
       try {
@@ -129,7 +133,7 @@ export async function startThriftFaultProxy(options: AppOptions): Promise<Runnin
         await stack.closeAll();
       }
     };
-    return { info, control, close };
+    return { info, control, fakeWarehouse: fake, close };
   } catch (error) {
     await stack.closeAll();
     throw error;

@@ -9,7 +9,7 @@ import { issueCertificates } from '../tls/certificates';
 import { resolveOptions, type FakeWarehouseOptions } from './options';
 import { SessionRegistry } from './session-registry';
 import { UrlSigner } from './storage/presigned-url';
-import { ResultFiles } from './storage/result-files';
+import { parseBlobPath, ResultFiles } from './storage/result-files';
 import { storageRequestHandler, type StorageCounters } from './storage/storage-server';
 import { FakeTcliService } from './tcli-service-handler';
 import { warehouseRequestHandler, type WarehouseCounters } from './thrift-endpoint';
@@ -31,6 +31,8 @@ export interface FakeWarehouseStats {
   downloads: StorageCounters;
   openSessions: number;
   openOperations: number;
+  /** Links made to expire before their time (expireLink). */
+  expiredLinks: number;
 }
 
 export interface RunningFakeWarehouse {
@@ -44,6 +46,13 @@ export interface RunningFakeWarehouse {
   direct: { warehouseUrl: string; storageOrigin: string; warehouseHost: string; warehousePort: number; storagePort: number };
   /** What the fake has seen so far: tests compare it with what the driver and the proxy report. */
   stats(): FakeWarehouseStats;
+  /**
+   * Makes one CloudFetch link expire now, as if its lifetime had run out: storage refuses it from then on, while a
+   * link to the same file handed out again (FetchResults from the link's row offset) works. Takes the link's
+   * path and query (the signature may be redacted: the link is known by its file and expiry). False when it is not
+   * a link of this storage.
+   */
+  expireLink(pathAndQuery: string): boolean;
   close(): Promise<void>;
 }
 
@@ -103,7 +112,15 @@ export async function startFakeWarehouse(opts: FakeWarehouseOptions = {}): Promi
       downloads: { ...storageCounters },
       openSessions: registry.openSessionCount,
       openOperations: registry.openOperationCount,
+      expiredLinks: signer.expiredEarlyCount,
     }),
+    expireLink: (pathAndQuery) => {
+      const url = new URL(pathAndQuery, 'https://storage.invalid');
+      const se = url.searchParams.get('se');
+      if (!se || !parseBlobPath(url.pathname)) return false;
+      signer.expireNow(url.pathname, se);
+      return true;
+    },
     close: () => {
       closed ??= (async () => {
         closing.abort();

@@ -280,8 +280,10 @@ export class FakeTcliService {
 
   /**
    * The reply to a call that created an operation. With getDirectResults the first page comes along when the
-   * operation is already done; when that page is the whole result, the operation is closed here and the
-   * driver is told so (closeOperation), sparing it the FetchResults and CloseOperation round trips.
+   * operation is already done. When that page is the whole result inline, the operation is closed here and the
+   * driver is told so (closeOperation), sparing it the FetchResults and CloseOperation round trips. CloudFetch
+   * results stay open until CloseOperation or the session's end, as on a warehouse: links expire, and a driver
+   * refreshes them with FetchResults from the link's row offset.
    */
   private operationResponse(op: Operation, req: DirectResultsRequest): OperationResponse {
     const response: OperationResponse = { status: successStatus(), operationHandle: op.thriftHandle() };
@@ -295,7 +297,7 @@ export class FakeTcliService {
     const page = delivery.fetch(req.getDirectResults.maxRows ? req.getDirectResults.maxRows.toNumber() : 10_000, 0);
     const resultSet = new T.TFetchResultsResp({ status: successStatus(), hasMoreRows: page.hasMoreRows, results: page.rowSet });
     const directResults = new T.TSparkDirectResults({ operationStatus, resultSetMetadata: delivery.metadata(), resultSet });
-    if (!page.hasMoreRows) {
+    if (!page.hasMoreRows && delivery.format === 'inline_arrow') {
       this.deps.registry.closeOperation(op);
       directResults.closeOperation = new T.TCloseOperationResp({ status: successStatus() });
     }

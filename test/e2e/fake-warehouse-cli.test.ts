@@ -77,7 +77,8 @@ describe('thrift-fault-proxy --fake-warehouse', () => {
 describe('thrift-fault-proxy --fake-warehouse with --fake-cloudfetch-threshold, --fake-rows-per-file, --fake-link-lifetime-ms', () => {
   const THRESHOLD = 1000;
   const ROWS_PER_FILE = 400;
-  const LIFETIME_MS = 300;
+  // Long enough that the downloads nobody holds reach storage in time even on a loaded machine (300 ms was not).
+  const LIFETIME_MS = 3_000;
   const cli = cliWithFakeWarehouse([
     '--fake-cloudfetch-threshold', String(THRESHOLD),
     '--fake-rows-per-file', String(ROWS_PER_FILE),
@@ -121,10 +122,11 @@ describe('thrift-fault-proxy --fake-warehouse with --fake-cloudfetch-threshold, 
     const ready = await cli.ready();
     const watch = await GrpcCallWatch.open(api);
     try {
-      // Hold one download three times the link's lifetime before it goes on to storage. With the default
+      // Hold one download twice the link's lifetime before it goes on to storage. With the default
       // lifetime (15 minutes) the same hold is waited out and every row arrives (e2e long_running_cloud_fetch).
-      const holdMs = 3 * LIFETIME_MS;
-      await api.enableScenario(EnableScenarioRequest.fromPartial({ name: 'long_running_cloud_fetch', duration: { seconds: 0n, nanos: holdMs * 1e6 } }));
+      const holdMs = 2 * LIFETIME_MS;
+      const duration = { seconds: BigInt(Math.floor(holdMs / 1000)), nanos: (holdMs % 1000) * 1e6 };
+      await api.enableScenario(EnableScenarioRequest.fromPartial({ name: 'long_running_cloud_fetch', duration }));
       const { report } = await driveThroughProxy(ready, {
         client: { retryDelayMin: 20, retryDelayMax: 100 },
         steps: [{ kind: 'query', sql: `SELECT * FROM range(${THRESHOLD + 1})` }],

@@ -225,6 +225,64 @@ describe('CloudFetch', () => {
     expect(page.results!.resultLinks!.map((l) => l.startRowOffset.toNumber())).toEqual([10, 20]);
   });
 
+  it('keeps a CloudFetch operation open when every link came with the direct results, and re-issues fresh links until CloseOperation', async () => {
+    const sessionHandle = await openSession();
+    const exec = await client.call(
+      'ExecuteStatement',
+      new T.TExecuteStatementReq({
+        sessionHandle,
+        statement: 'SELECT * FROM range(15)',
+        canDownloadResult: true,
+        getDirectResults: new T.TSparkGetDirectResults({ maxRows: new Int64(100_000) }),
+      }),
+    );
+    const direct = exec.directResults!;
+    const first = direct.resultSet!.results!.resultLinks!;
+    expect(first.map((l) => l.startRowOffset.toNumber())).toEqual([0, 10]);
+    expect(direct.resultSet!.hasMoreRows).toBe(false);
+    // Not closed: links expire, and the driver must be able to ask for them again.
+    expect(direct.closeOperation).toBeFalsy();
+    const operationHandle = exec.operationHandle!;
+    await new Promise((r) => setTimeout(r, 5)); // a later expiry, so a visibly different link
+    const again = await client.call(
+      'FetchResults',
+      new T.TFetchResultsReq({ operationHandle, maxRows: new Int64(100), orientation: T.TFetchOrientation.FETCH_NEXT, startRowOffset: new Int64(0) }),
+    );
+    expect(again.status.statusCode).toBe(T.TStatusCode.SUCCESS_STATUS);
+    const fresh = again.results!.resultLinks!;
+    expect(fresh.map((l) => l.startRowOffset.toNumber())).toEqual([0, 10]);
+    expect(fresh[0]!.fileLink).not.toBe(first[0]!.fileLink);
+    expect(fresh[0]!.expiryTime.toNumber()).toBeGreaterThan(first[0]!.expiryTime.toNumber());
+    expect((await httpsRequest(fresh[0]!.fileLink, fake.caCertPem)).status).toBe(200);
+
+    expect((await client.call('CloseOperation', new T.TCloseOperationReq({ operationHandle }))).status.statusCode).toBe(T.TStatusCode.SUCCESS_STATUS);
+    const closed = await client.call('FetchResults', new T.TFetchResultsReq({ operationHandle, maxRows: new Int64(100), orientation: T.TFetchOrientation.FETCH_NEXT, startRowOffset: new Int64(0) }));
+    expect(closed.status.statusCode).toBe(T.TStatusCode.INVALID_HANDLE_STATUS);
+  });
+
+  it('refuses a link made to expire early (expireLink) like an expired one, while the same file re-issued from its offset downloads', async () => {
+    const { operationHandle, pages } = await cloudFetchLinks(15);
+    const link = pages[0]!.results!.resultLinks![0]!;
+    expect((await httpsRequest(link.fileLink, fake.caCertPem)).status).toBe(200);
+    const url = new URL(link.fileLink);
+    // As the proxy records it: the signature redacted.
+    expect(fake.expireLink(`${url.pathname}?${url.search.slice(1).replace(/sig=[^&]+/, 'sig=REDACTED')}`)).toBe(true);
+    expect(fake.expireLink('/somewhere/else?se=2030-01-01T00%3A00%3A00Z')).toBe(false);
+
+    const refused = await httpsRequest(link.fileLink, fake.caCertPem);
+    expect(refused.status).toBe(403);
+    expect(refused.body.toString('utf8')).toMatch(/<Code>AuthenticationFailed<\/Code>.*Signature not valid in the specified time frame/s);
+    await new Promise((r) => setTimeout(r, 5));
+    const refreshed = await client.call(
+      'FetchResults',
+      new T.TFetchResultsReq({ operationHandle, maxRows: new Int64(10), orientation: T.TFetchOrientation.FETCH_NEXT, startRowOffset: link.startRowOffset }),
+    );
+    const fresh = refreshed.results!.resultLinks![0]!;
+    expect(new URL(fresh.fileLink).pathname).toBe(url.pathname);
+    expect((await httpsRequest(fresh.fileLink, fake.caCertPem)).status).toBe(200);
+    expect(fake.stats().expiredLinks).toBeGreaterThanOrEqual(1);
+  });
+
   it('refuses a tampered link with 403 and an Azure-style XML error that does not echo the signature', async () => {
     const { pages } = await cloudFetchLinks(15);
     const link = pages[0]!.results!.resultLinks![0]!.fileLink;

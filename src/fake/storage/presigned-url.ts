@@ -11,6 +11,8 @@ export type SignatureCheck =
 
 export class UrlSigner {
   private readonly key: Buffer;
+  /** Links made to expire before their time (blobPath + expiry), with when that happened. */
+  private readonly expiredEarly = new Map<string, Date>();
 
   constructor(key: Buffer = randomBytes(32)) {
     this.key = key;
@@ -36,11 +38,31 @@ export class UrlSigner {
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad_signature' };
     // Checked after the signature, like Azure: an expiry that was tampered with is a bad signature, not an expiry.
     if (now.getTime() >= expiry.getTime()) return { ok: false, reason: 'expired', expiry };
+    const expiredAt = this.expiredEarly.get(linkKey(blobPath, se));
+    if (expiredAt) return { ok: false, reason: 'expired', expiry: expiredAt };
     return { ok: true };
+  }
+
+  /**
+   * Makes the link for `blobPath` with expiry `se` expire now: from then on it is refused like an expired link,
+   * while a link to the same blob signed again (a later expiry) still works.
+   */
+  expireNow(blobPath: string, se: string, now: Date = new Date()): void {
+    const key = linkKey(blobPath, se);
+    if (!this.expiredEarly.has(key)) this.expiredEarly.set(key, now);
+  }
+
+  /** How many links were made to expire early. */
+  get expiredEarlyCount(): number {
+    return this.expiredEarly.size;
   }
 
   private signature(blobPath: string, se: string): string {
     const stringToSign = ['r', se, blobPath, SAS_VERSION, 'b'].join('\n');
     return createHmac('sha256', this.key).update(stringToSign, 'utf8').digest('base64');
   }
+}
+
+function linkKey(blobPath: string, se: string): string {
+  return `${blobPath}\n${se}`;
 }

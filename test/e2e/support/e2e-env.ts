@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startThriftFaultProxy, type RunningApp } from '../../../src/app';
 import { createLogger } from '../../../src/core/logger';
-import { startFakeWarehouse, type FakeWarehouseOptions, type RunningFakeWarehouse } from '../../../src/fake';
+import type { FakeWarehouseOptions, RunningFakeWarehouse } from '../../../src/fake';
 import type { DriverClientOptions, DriverRunRequest, DriverStep } from '../../../scripts/driver/protocol';
 import { spawnDriver, type DriverRunOutcome } from '../../../scripts/driver/spawn-driver';
 import { ControlApi } from '../../api/support/control-client';
@@ -26,22 +26,16 @@ export interface E2eEnv {
 
 export async function startE2eEnv(fakeOptions: FakeWarehouseOptions = {}): Promise<E2eEnv> {
   const caDir = mkdtempSync(join(tmpdir(), 'tfp-e2e-ca-'));
-  const fake = await startFakeWarehouse(fakeOptions);
   let app: RunningApp;
   try {
-    app = await startThriftFaultProxy({
-      listenPort: 0,
-      apiPort: 0,
-      caDir,
-      hostMappings: fake.hostMappings.map((m) => ({ pattern: m.name, host: m.host, port: m.port })),
-      upstreamCaPems: [fake.caCertPem],
-      log: createLogger({ level: 'error' }),
-    });
+    // The fake as --fake-warehouse starts it: mapped, trusted, and wired to the journal (cloudfetch_expired_link
+    // expires the link in the fake's storage too).
+    app = await startThriftFaultProxy({ listenPort: 0, apiPort: 0, caDir, fakeWarehouse: fakeOptions, log: createLogger({ level: 'error' }) });
   } catch (err) {
-    await fake.close();
     rmSync(caDir, { recursive: true, force: true });
     throw err;
   }
+  const fake = app.fakeWarehouse!;
   const api = new ControlApi(`${app.info.apiHost}:${app.info.apiPort}`);
   return {
     app,
@@ -70,7 +64,6 @@ export async function startE2eEnv(fakeOptions: FakeWarehouseOptions = {}): Promi
       try {
         await app.close();
       } finally {
-        await fake.close();
         rmSync(caDir, { recursive: true, force: true });
       }
     },

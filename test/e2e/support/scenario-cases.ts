@@ -86,6 +86,32 @@ function cloudFetchClientError(scenario: string, status: number, finding?: strin
   };
 }
 
+/**
+ * cloudfetch_expired_link: the proxy answers storage's expired-link 403 and the fake storage expires the link for
+ * real. The operation stays open, so FetchResults from the link's row offset would hand out a fresh link; the
+ * driver never asks for one.
+ */
+function expiredLinkNotRefreshed(): ScenarioCase {
+  const base = cloudFetchClientError(
+    'cloudfetch_expired_link',
+    403,
+    'The driver does not refresh an expired CloudFetch link: after the 403 it sends no FetchResults for a fresh link ' +
+      '(the operation is still open and would hand one out) and fails the query at once.',
+  );
+  return {
+    ...base,
+    async check(run) {
+      await base.check(run);
+      const expired = run.completed().find(firedBy('cloudfetch_expired_link'))!;
+      // The link is dead in the fake storage too: a real expiry, not only the proxy's answer.
+      expect(run.env.fake.stats().expiredLinks).toBe(1);
+      // No link refresh: nothing asked for results again after the 403.
+      const later = run.completed().filter((c) => c.method === 'FetchResults' && startMs(c) > startMs(expired));
+      expect(later).toEqual([]);
+    },
+  };
+}
+
 /** A retryable failure of a CloudFetch GET: one injected download, then a successful one of the same file. */
 function cloudFetchRetried(scenario: string, what: string, injected: (c: Call) => void, extra: Partial<ScenarioCase> = {}): ScenarioCase {
   return {
@@ -129,11 +155,7 @@ function openSessionHttpError(scenario: string, status: number, finding?: string
 }
 
 export const CLOUDFETCH_CASES: readonly ScenarioCase[] = [
-  cloudFetchClientError(
-    'cloudfetch_expired_link',
-    403,
-    'The driver does not re-fetch an expired CloudFetch link through FetchResults: a 403 from storage fails the query at once.',
-  ),
+  expiredLinkNotRefreshed(),
   cloudFetchClientError('cloudfetch_400', 400),
   cloudFetchClientError('cloudfetch_403', 403),
   cloudFetchClientError('cloudfetch_404', 404),
