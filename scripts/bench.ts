@@ -11,10 +11,10 @@ import type { ReadyLine } from '../src/cli/ready-line';
 import { issueCertificates } from '../src/tls/certificates';
 import { timeUnaryCalls, watchPushLatency } from './bench/grpc-load';
 import { download, HttpsRoute, timeNewConnectionRequest } from './bench/https-load';
-import { killAll, peakRssDuring, readJsonLine, rssMiB, spawnTracked } from './bench/processes';
+import { cpuMs, killAll, peakRssDuring, readJsonLine, rssMiB, spawnTracked } from './bench/processes';
 import { evaluate, printTable, Row, writeJson } from './bench/report';
 import { runRole, STORAGE_HOST, STORAGE_WILDCARD } from './bench/roles';
-import { measureStartup, StartupSamples } from './bench/startup';
+import { measureStartup, STARTUP_KINDS, StartupKind } from './bench/startup';
 import { summarize, Summary } from './bench/stats';
 import { directTarget, interleavedLatency, proxiedTarget, rate } from './bench/thrift-load';
 
@@ -76,7 +76,7 @@ async function startupRows(work: string, rows: Row[], summaries: Record<string, 
   delete withoutExtra.NODE_EXTRA_CA_CERTS;
   // NODE_EXTRA_CA_CERTS makes every Node process read and parse the bundle it names at start: measured both ways.
   const variants: [string, NodeJS.ProcessEnv][] = EXTRA_CA ? [['NODE_EXTRA_CA_CERTS set', process.env], ['NODE_EXTRA_CA_CERTS unset', withoutExtra]] : [['NODE_EXTRA_CA_CERTS unset', withoutExtra]];
-  const targets: [keyof StartupSamples, string, number][] = [
+  const targets: [StartupKind, string, number][] = [
     ['caExists', 'ready, CA exists', 2.5],
     ['freshCa', 'ready, fresh CA directory', 3],
     ['fakeWarehouse', 'ready with --fake-warehouse', 4],
@@ -84,12 +84,17 @@ async function startupRows(work: string, rows: Row[], summaries: Record<string, 
   for (const [label, variantEnv] of variants) {
     progress(`start-up, ${label} (${settings.readyRuns} runs)`);
     const dir = fs.mkdtempSync(path.join(work, 'startup-'));
-    const samples = await measureStartup({ cliPath: CLI, floorPath: FLOOR, proxyNodeArgs: settings.proxyNodeArgs, work: dir, env: variantEnv, runs: settings.readyRuns });
+    const measured = await measureStartup({ cliPath: CLI, floorPath: FLOOR, proxyNodeArgs: settings.proxyNodeArgs, work: dir, env: variantEnv, runs: settings.readyRuns });
     const tag = EXTRA_CA ? (variantEnv === withoutExtra ? '.noExtraCa' : '.extraCa') : '.noExtraCa';
-    for (const [kind, list] of Object.entries(samples)) summaries[`ready.${kind}${tag}`] = summarize(list);
-    const floor = summarize(samples.floor);
+    for (const kind of STARTUP_KINDS) {
+      summaries[`ready.${kind}${tag}`] = summarize(measured.wallMs[kind]);
+      summaries[`ready.${kind}${tag}.cpu`] = summarize(measured.cpuMs[kind]);
+    }
+    const floor = summarize(measured.wallMs.floor);
+    const floorCpu = summarize(measured.cpuMs.floor);
     for (const [kind, figure, limit] of targets) {
-      const s = summarize(samples[kind]);
+      const s = summarize(measured.wallMs[kind]);
+      const cpu = summarize(measured.cpuMs[kind]);
       rows.push({
         id: `ready.${kind}${tag}`,
         figure: `${figure} (${label})`,
@@ -98,7 +103,7 @@ async function startupRows(work: string, rows: Row[], summaries: Record<string, 
         value: s.p50,
         floor: floor.p50,
         comparison: { kind: 'at_most_times', limit },
-        note: `medians of ${s.count}; best ${s.min.toFixed(0)} ms vs floor best ${floor.min.toFixed(0)} ms`,
+        note: `medians of ${s.count}; best ${s.min.toFixed(0)} vs floor best ${floor.min.toFixed(0)} ms; CPU used by then ${cpu.p50.toFixed(0)} vs floor ${floorCpu.p50.toFixed(0)} ms`,
       });
     }
   }
@@ -117,6 +122,7 @@ async function trafficRows(work: string, rows: Row[], summaries: Record<string, 
   const bareProxy = await role<{ port: number }>('bare-proxy');
   const bareInterceptor = await role<{ port: number }>('bare-interceptor', certsFile, String(upstream.httpsPort));
   const echo = await role<{ port: number }>('grpc-echo');
+
   const proxy = spawnTracked(
     [...settings.proxyNodeArgs, CLI, '--listen-port', '0', '--api-port', '0', '--ca-dir', path.join(work, 'ca'), '--log-level', 'error',
       '--map-host', `${STORAGE_WILDCARD}=127.0.0.1:${upstream.httpsPort}`, '--upstream-ca', path.join(work, 'upstream-ca.pem')],
@@ -124,6 +130,7 @@ async function trafficRows(work: string, rows: Row[], summaries: Record<string, 
   );
   keepTail(proxy);
   const ready = await readJsonLine<ReadyLine>(proxy);
+  const proxyPid = proxy.pid ?? 0;
   const alive = (): void => {
     if (proxy.exitCode !== null || proxy.signalCode !== null) throw new Error(`the proxy exited (${proxy.exitCode ?? proxy.signalCode})`);
   };
@@ -147,13 +154,27 @@ async function trafficRows(work: string, rows: Row[], summaries: Record<string, 
       note: `p50 direct ${d.p50.toFixed(3)}, bare proxy ${b.p50.toFixed(3)}, proxy ${p.p50.toFixed(3)} ms (${d.count} calls each)`,
     });
     const best = { direct: 0, bare: 0, proxy: 0 };
+    // CPU per call says what each proxy costs even when the wall clock is swamped by others' work.
+    const cpu = { bare: 0, proxy: 0, bareCalls: 0, proxyCalls: 0 };
     for (let round = 0; round < settings.rateRounds; round++) {
-      best.direct = Math.max(best.direct, await rate(direct, settings.rateConnections, settings.rateSeconds));
-      best.bare = Math.max(best.bare, await rate(viaBare, settings.rateConnections, settings.rateSeconds));
-      best.proxy = Math.max(best.proxy, await rate(viaProxy, settings.rateConnections, settings.rateSeconds));
+      best.direct = Math.max(best.direct, (await rate(direct, settings.rateConnections, settings.rateSeconds)).perSecond);
+      const bareCpu0 = cpuMs(bareProxy.pid);
+      const bareRun = await rate(viaBare, settings.rateConnections, settings.rateSeconds);
+      cpu.bare += cpuMs(bareProxy.pid) - bareCpu0;
+      cpu.bareCalls += bareRun.calls;
+      const proxyCpu0 = cpuMs(proxyPid);
+      const proxyRun = await rate(viaProxy, settings.rateConnections, settings.rateSeconds);
+      cpu.proxy += cpuMs(proxyPid) - proxyCpu0;
+      cpu.proxyCalls += proxyRun.calls;
+      best.bare = Math.max(best.bare, bareRun.perSecond);
+      best.proxy = Math.max(best.proxy, proxyRun.perSecond);
     }
     const figure = `Thrift req/s, ${settings.rateConnections} connections`;
-    const note = `best of ${settings.rateRounds} rounds of ${settings.rateSeconds} s: direct ${best.direct.toFixed(0)}, bare ${best.bare.toFixed(0)}, proxy ${best.proxy.toFixed(0)}`;
+    const bareUs = (cpu.bare * 1000) / cpu.bareCalls;
+    const proxyUs = (cpu.proxy * 1000) / cpu.proxyCalls;
+    summaries['thrift.rate.cpuMicrosPerCall'] = { count: cpu.proxyCalls, min: proxyUs, p50: proxyUs, p99: proxyUs, max: proxyUs, mean: proxyUs };
+    summaries['thrift.rate.bareCpuMicrosPerCall'] = { count: cpu.bareCalls, min: bareUs, p50: bareUs, p99: bareUs, max: bareUs, mean: bareUs };
+    const note = `best of ${settings.rateRounds} rounds of ${settings.rateSeconds} s: direct ${best.direct.toFixed(0)}, bare ${best.bare.toFixed(0)}, proxy ${best.proxy.toFixed(0)}; CPU per call: proxy ${proxyUs.toFixed(0)} µs, bare ${bareUs.toFixed(0)} µs`;
     rows.push({ id: 'thrift.rate.vsBare', figure, floorName: 'bare Node pass-through proxy', unit: 'req/s', value: best.proxy, floor: best.bare, comparison: { kind: 'at_least_times', limit: 0.8 }, note });
     rows.push({ id: 'thrift.rate.vsDirect', figure, floorName: 'direct', unit: 'req/s', value: best.proxy, floor: best.direct, comparison: { kind: 'at_least_times', limit: 0.25 } });
     alive();
@@ -214,16 +235,24 @@ async function trafficRows(work: string, rows: Row[], summaries: Record<string, 
       download(viaProxyTls, STORAGE_HOST, settings.slowReaderMiB * MIB, { readBytesPerSecond: settings.slowReaderMiBps * MIB }),
     );
     const best = { direct: 0, bare: 0, proxy: 0 };
+    const cpu = { bare: 0, proxy: 0 };
     let rssPeak = rssBefore;
     for (let round = 0; round < settings.downloadRounds; round++) {
       best.direct = Math.max(best.direct, await download(directTls, STORAGE_HOST, bytes));
+      const bareCpu0 = cpuMs(bareInterceptor.pid);
       best.bare = Math.max(best.bare, await download(viaInterceptor, STORAGE_HOST, bytes));
+      cpu.bare += cpuMs(bareInterceptor.pid) - bareCpu0;
+      const proxyCpu0 = cpuMs(pid);
       const measured = await peakRssDuring(pid, () => download(viaProxyTls, STORAGE_HOST, bytes));
+      cpu.proxy += cpuMs(pid) - proxyCpu0;
       best.proxy = Math.max(best.proxy, measured.result);
       rssPeak = Math.max(rssPeak, measured.peakMiB);
     }
     const figure = `HTTPS download ${settings.downloadMiB} MiB`;
-    const note = `best of ${settings.downloadRounds}: direct ${best.direct.toFixed(0)}, bare interceptor ${best.bare.toFixed(0)}, proxy ${best.proxy.toFixed(0)} MiB/s`;
+    const mibMoved = settings.downloadMiB * settings.downloadRounds;
+    const note =
+      `best of ${settings.downloadRounds}: direct ${best.direct.toFixed(0)}, bare interceptor ${best.bare.toFixed(0)}, proxy ${best.proxy.toFixed(0)} MiB/s; ` +
+      `CPU per MiB: proxy ${(cpu.proxy / mibMoved).toFixed(2)} ms, bare interceptor ${(cpu.bare / mibMoved).toFixed(2)} ms`;
     rows.push({ id: 'https.download.vsBareInterceptor', figure, floorName: 'bare Node TLS-intercepting proxy', unit: 'MiB/s', value: best.proxy, floor: best.bare, comparison: { kind: 'at_least_times', limit: 0.9 }, note });
     rows.push({ id: 'https.download.vsDirect', figure, floorName: 'direct', unit: 'MiB/s', value: best.proxy, floor: best.direct, comparison: { kind: 'at_least_times', limit: 0.5 } });
     rows.push({ id: 'https.download.rss', figure: 'proxy RSS during the downloads', floorName: 'proxy RSS before', unit: 'MiB', value: rssPeak, floor: rssBefore, comparison: { kind: 'at_most_plus', limit: 64 } });
@@ -244,9 +273,9 @@ function keepTail(child: ChildProcess): void {
   });
 }
 
-async function role<T>(name: string, ...args: string[]): Promise<T> {
+async function role<T>(name: string, ...args: string[]): Promise<T & { pid: number }> {
   const child: ChildProcess = spawnTracked([__filename, '--role', name, ...args]);
-  return readJsonLine<T>(child);
+  return { ...(await readJsonLine<T>(child)), pid: child.pid ?? 0 };
 }
 
 const fail = (error: unknown): void => {

@@ -10,6 +10,12 @@ export const STARTUP_KINDS = ['floor', 'caExists', 'freshCa', 'fakeWarehouse'] a
 export type StartupKind = (typeof STARTUP_KINDS)[number];
 export type StartupSamples = Record<StartupKind, number[]>;
 
+/** Wall times (spawn → ready line) and the CPU time each process had used by then, in ms. */
+export interface StartupMeasurements {
+  wallMs: StartupSamples;
+  cpuMs: StartupSamples;
+}
+
 export interface StartupSetup {
   cliPath: string;
   floorPath: string;
@@ -21,30 +27,33 @@ export interface StartupSetup {
   runs: number;
 }
 
-export async function measureStartup(setup: StartupSetup): Promise<StartupSamples> {
+export async function measureStartup(setup: StartupSetup): Promise<StartupMeasurements> {
   const sharedCa = path.join(setup.work, 'ca-shared');
   const proxyArgs = (caDir: string, ...more: string[]): string[] => [
     ...setup.proxyNodeArgs,
     setup.cliPath,
     '--listen-port', '0', '--api-port', '0', '--log-level', 'error', '--ca-dir', caDir, ...more,
   ];
-  const startProxy = async (args: string[], fake: boolean): Promise<number> => {
-    const { ms, line } = await timeToFirstLine<ReadyLine>(args, setup.env);
-    if (line.event !== 'ready' || !(line.proxyPort > 0) || !(line.apiPort > 0) || (fake && line.warehouse === undefined)) {
+  const result: StartupMeasurements = {
+    wallMs: { floor: [], caExists: [], freshCa: [], fakeWarehouse: [] },
+    cpuMs: { floor: [], caExists: [], freshCa: [], fakeWarehouse: [] },
+  };
+  const start = async (kind: StartupKind, args: string[]): Promise<void> => {
+    const { ms, cpuMs, line } = await timeToFirstLine<ReadyLine>(args, setup.env);
+    if (kind !== 'floor' && (line.event !== 'ready' || !(line.proxyPort > 0) || !(line.apiPort > 0) || (kind === 'fakeWarehouse') !== (line.warehouse !== undefined))) {
       throw new Error(`unexpected ready line: ${JSON.stringify(line)}`);
     }
-    return ms;
+    result.wallMs[kind].push(ms);
+    result.cpuMs[kind].push(cpuMs);
   };
-  // The CA the 'caExists' starts reuse (its creation is not timed here).
-  await startProxy(proxyArgs(sharedCa), false);
+  // The CA the 'caExists' starts reuse (its creation is not counted here).
+  await timeToFirstLine<ReadyLine>(proxyArgs(sharedCa), setup.env);
 
-  const samples: StartupSamples = { floor: [], caExists: [], freshCa: [], fakeWarehouse: [] };
   for (let run = 0; run < setup.runs; run++) {
-    samples.floor.push((await timeToFirstLine<unknown>([setup.floorPath], setup.env)).ms);
-    samples.caExists.push(await startProxy(proxyArgs(sharedCa), false));
-    const fresh = fs.mkdtempSync(path.join(setup.work, 'ca-fresh-'));
-    samples.freshCa.push(await startProxy(proxyArgs(fresh), false));
-    samples.fakeWarehouse.push(await startProxy(proxyArgs(sharedCa, '--fake-warehouse'), true));
+    await start('floor', [setup.floorPath]);
+    await start('caExists', proxyArgs(sharedCa));
+    await start('freshCa', proxyArgs(fs.mkdtempSync(path.join(setup.work, 'ca-fresh-'))));
+    await start('fakeWarehouse', proxyArgs(sharedCa, '--fake-warehouse'));
   }
-  return samples;
+  return result;
 }

@@ -102,8 +102,8 @@ export async function interleavedLatency(targets: readonly ThriftTarget[], calls
   }
 }
 
-/** Calls per second with `connections` concurrent keep-alive connections, for `seconds`. */
-export async function rate(target: ThriftTarget, connections: number, seconds: number): Promise<number> {
+/** Calls per second with `connections` concurrent keep-alive connections, for `seconds`; and how many calls. */
+export async function rate(target: ThriftTarget, connections: number, seconds: number): Promise<{ perSecond: number; calls: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   try {
     for (let i = 0; i < connections; i++) await target(agent); // opens nothing concurrently yet; warms the path
@@ -117,7 +117,7 @@ export async function rate(target: ThriftTarget, connections: number, seconds: n
     };
     const t0 = process.hrtime.bigint();
     await Promise.all(Array.from({ length: connections }, worker));
-    return done / (msSince(t0) / 1000);
+    return { perSecond: done / (msSince(t0) / 1000), calls: done };
   } finally {
     agent.destroy();
   }
