@@ -35,7 +35,7 @@ export function createProxyListener(hooks: ProxyListenerHooks): http.Server {
       return;
     }
     socket.once('data', (first: Buffer) => hooks.onTunnel(req, socket, first));
-    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    socket.write('HTTP/1.1 200 OK\r\n\r\n');
   });
   return server;
 }
