@@ -42,7 +42,8 @@ const ACTS: Act[] = [
 async function main(): Promise<void> {
   const caDir = mkdtempSync(join(tmpdir(), 'tfp-demo-'));
   say(`$ thrift-fault-proxy --fake-warehouse --listen-port 0 --api-port 0 --ca-dir ${caDir}`);
-  const proxy = spawn(process.execPath, [CLI, '--fake-warehouse', '--listen-port', '0', '--api-port', '0', '--ca-dir', caDir], {
+  // --exit-with-parent: if this process dies without its handlers running (SIGKILL), the proxy goes too.
+  const proxy = spawn(process.execPath, [CLI, '--exit-with-parent', '--fake-warehouse', '--listen-port', '0', '--api-port', '0', '--ca-dir', caDir], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   // Interrupted (Ctrl-C, or a test's timeout): stop the proxy too rather than leave it running.

@@ -5,6 +5,7 @@ import { startThriftFaultProxy } from './app';
 import { createLogger } from './core/logger';
 import { renderHelp } from './cli/help';
 import { CliCommand, parseCliArgs, UsageError } from './cli/parse-args';
+import { watchParent } from './cli/parent-watch';
 import { readyLine, startupBanner } from './cli/ready-line';
 import { appOptionsFromCli } from './cli/resolve-options';
 import { VERSION } from './version';
@@ -37,14 +38,16 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   // Listening before anything starts: a signal that came before its listener would kill the process outright.
-  let received: NodeJS.Signals | undefined;
-  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      received = signal;
-      resolve(signal);
+  let received: string | undefined;
+  let stopWatchingParent = (): void => undefined;
+  const stopRequested = new Promise<string>((resolve) => {
+    const requestStop = (reason: string): void => {
+      received ??= reason;
+      resolve(reason);
     };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', requestStop);
+    process.once('SIGINT', requestStop);
+    if (command.options.exitWithParent) stopWatchingParent = watchParent(requestStop);
   });
 
   let app;
@@ -61,8 +64,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(startupBanner(app.info));
   }
 
-  const signal = await stopRequested;
-  log.info('stopping', { signal });
+  const reason = await stopRequested;
+  stopWatchingParent();
+  log.info('stopping', { reason });
   // A second signal while stopping means "now".
   process.once('SIGTERM', () => process.exit(1));
   process.once('SIGINT', () => process.exit(1));

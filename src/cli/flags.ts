@@ -67,6 +67,11 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   { name: 'insecure-upstream', description: 'Do not verify upstream TLS certificates. For tests only.' },
   {
+    name: 'exit-with-parent',
+    description:
+      'Stop, as on SIGTERM, when the process that started it is gone or closes its stdin (for test harnesses: a crashed harness leaves no proxy behind).',
+  },
+  {
     name: 'cloudfetch-host',
     value: 'PATTERN',
     repeatable: true,

@@ -41,6 +41,8 @@ export interface CliRunOptions {
   mapHosts: string[];
   upstreamCaFiles: string[];
   insecureUpstream: boolean;
+  /** --exit-with-parent */
+  exitWithParent: boolean;
   cloudFetchHosts: string[];
   historySize: number;
   /** --history-mib */
@@ -169,6 +171,7 @@ export function parseCliArgs(argv: readonly string[], homeDir: string = os.homed
       mapHosts: list('map-host'),
       upstreamCaFiles: list('upstream-ca').map((file) => path.resolve(file)),
       insecureUpstream: values['insecure-upstream'] === true,
+      exitWithParent: values['exit-with-parent'] === true,
       cloudFetchHosts: nonEmpty(list('cloudfetch-host'), 'cloudfetch-host'),
       historySize: integer(text('history-size'), 'history-size', DEFAULT_HISTORY_SIZE, 1, MAX_HISTORY_SIZE),
       historyMib: integer(text('history-mib'), 'history-mib', DEFAULT_HISTORY_MIB, 1, MAX_HISTORY_MIB),

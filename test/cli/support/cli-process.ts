@@ -20,8 +20,9 @@ export interface CliRun {
   exited: Promise<number | string>;
 }
 
+/** Starts the CLI with --exit-with-parent and its stdin a pipe from here: if jest dies, the proxy goes too. */
 export function startCli(args: readonly string[]): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--exit-with-parent', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));

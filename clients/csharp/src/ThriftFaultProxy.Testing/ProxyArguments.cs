@@ -21,6 +21,8 @@ namespace ThriftFaultProxy.Testing
                 "--api-port", options.ApiPort.ToString(CultureInfo.InvariantCulture),
                 "--ca-dir", caDirectory,
                 "--log-level", options.LogLevel,
+                // With stdin a pipe from this process: if the test host dies, the proxy stops instead of keeping its ports.
+                "--exit-with-parent",
             };
             foreach (var mapping in options.HostMappings)
             {

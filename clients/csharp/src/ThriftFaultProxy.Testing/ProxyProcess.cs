@@ -111,6 +111,8 @@ namespace ThriftFaultProxy.Testing
             var startInfo = new ProcessStartInfo(node)
             {
                 UseShellExecute = false,
+                // Kept open, never written: the proxy (--exit-with-parent) stops when it closes, i.e. when this process dies.
+                RedirectStandardInput = true,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 CreateNoWindow = true,

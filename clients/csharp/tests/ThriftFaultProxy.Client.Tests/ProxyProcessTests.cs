@@ -88,6 +88,20 @@ public sealed class ProxyProcessTests
         Assert.False(Directory.Exists(caDirectory));
     }
 
+    [Fact]
+    public async Task The_proxy_is_tied_to_the_test_process_by_exit_with_parent_and_a_stdin_pipe()
+    {
+        Assert.Contains("--exit-with-parent", ProxyArguments.Build("cli.js", new ProxyProcessOptions(), "ca"));
+        await using var proxy = await ProxyProcess.StartAsync();
+        if (!OperatingSystem.IsLinux()) return;
+        // The proxy's stdin is a pipe whose other end is this process: when this process dies, the proxy stops
+        // (the Node tests kill such a parent and watch the proxy go: test/cli/exit-with-parent.test.ts).
+        var stdin = new FileInfo($"/proc/{proxy.ProcessId}/fd/0").LinkTarget;
+        Assert.StartsWith("pipe:", stdin);
+        var commandLine = File.ReadAllText($"/proc/{proxy.ProcessId}/cmdline");
+        Assert.Contains("--exit-with-parent", commandLine);
+    }
+
     private static string CreateFakeRepository()
     {
         var root = Path.Combine(Path.GetTempPath(), "tfp-fake-repo-" + Guid.NewGuid().ToString("N"));
