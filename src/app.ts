@@ -1,6 +1,6 @@
 // Composition root: builds the journal, the scenario engine, the MITM proxy, the ProxyControl facade and the
 // gRPC control API, and stops them in reverse order. Tests start the whole proxy in-process with this.
-import { startApiServer } from './api/grpc-server';
+import { exposedApiWarning, isLoopbackHost, startApiServer } from './api/grpc-server';
 import {
   DEFAULT_API_HOST,
   DEFAULT_API_PORT,
@@ -123,6 +123,7 @@ export async function startThriftFaultProxy(options: AppOptions): Promise<Runnin
     });
     info.apiPort = api.port;
     stack.push(() => api.close());
+    if (!isLoopbackHost(info.apiHost)) log.warn(exposedApiWarning(info.apiHost, info.apiPort));
     stack.push(logCallsAtDebug(control, log));
     if (fake) stack.push(expireFakeLinksWhenScenarioFires(control, fake));
 

@@ -65,6 +65,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   return { host: options.host, port, close };
 }
 
+/**
+ * Whether an address only this machine can reach: a name that resolves to loopback by convention ('localhost'),
+ * 127.0.0.0/8, ::1, or 127.x written as an IPv4-mapped IPv6 address.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** What the proxy says (a warning) when the control API listens where other machines may reach it. */
+export function exposedApiWarning(host: string, port: number): string {
+  return (
+    `the control API listens on ${formatHost(host)}:${port}, which is not a loopback address: it is plaintext gRPC ` +
+    'without authentication, so anyone who can reach that port can arm scenarios and read the recorded calls'
+  );
+}
+
 function formatHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
