@@ -18,6 +18,7 @@ import { expireFakeLinksWhenScenarioFires } from './fake-link-expiry';
 import { CallJournal } from './journal/call-journal';
 import { HostMapping } from './proxy/host-map';
 import { startProxyServer } from './proxy/proxy-server';
+import type { UpstreamTimeouts } from './proxy/upstream-timeouts';
 import { SCENARIO_CATALOG } from './scenarios/catalog';
 import { ScenarioEngine } from './scenarios/engine';
 import { ShutdownStack } from './shutdown-stack';
@@ -40,6 +41,8 @@ export interface AppOptions {
   upstreamCaPems?: readonly string[];
   /** Skip upstream certificate verification. */
   insecureUpstream?: boolean;
+  /** Limits on waiting for real servers (connect, TLS handshake, response); unset ones take the defaults (10 s, 10 s, 120 s). */
+  upstreamTimeouts?: Partial<UpstreamTimeouts>;
   /** Extra host name patterns whose GETs are CloudFetch downloads. */
   cloudFetchHostPatterns?: readonly string[];
   /** Recorded calls kept; default 1000. */
@@ -95,6 +98,7 @@ export async function startThriftFaultProxy(options: AppOptions): Promise<Runnin
         ],
         upstreamCaPems: [...(options.upstreamCaPems ?? []), ...(fake ? [fake.caCertPem] : [])],
         insecureUpstream: options.insecureUpstream ?? false,
+        upstreamTimeouts: options.upstreamTimeouts,
         cloudFetchHostPatterns: [...(options.cloudFetchHostPatterns ?? [])],
       },
       { journal, engine, log },

@@ -19,6 +19,7 @@ import {
   DEFAULT_LINKS_PER_FETCH,
   DEFAULT_ROWS_PER_CLOUDFETCH_FILE,
 } from '../fake/options';
+import { DEFAULT_UPSTREAM_TIMEOUTS } from '../proxy/upstream-timeouts';
 
 export const DEFAULT_CA_DIR = '~/.thrift-fault-proxy/ca';
 export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
@@ -28,6 +29,8 @@ export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
 export const MAX_FAKE_ROWS = 1_000_000_000;
 /** Longest --fake-link-lifetime-ms: 7 days, the longest a real presigned link lives. */
 export const MAX_FAKE_LINK_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+/** Longest upstream timeout flag: one day. */
+export const MAX_UPSTREAM_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 /** Most --fake-links-per-fetch. */
 export const MAX_FAKE_LINKS_PER_FETCH = 100_000;
 /** Longest --fake-execution-delay-ms: one hour. */
@@ -70,6 +73,21 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'exit-with-parent',
     description:
       'Stop, as on SIGTERM, when the process that started it is gone or closes its stdin (for test harnesses: a crashed harness leaves no proxy behind).',
+  },
+  {
+    name: 'upstream-connect-timeout-ms',
+    value: 'MS',
+    description: `Give up connecting to a server after MS (DNS included): the client gets 504; 0 waits forever (default ${DEFAULT_UPSTREAM_TIMEOUTS.connectMs}).`,
+  },
+  {
+    name: 'upstream-tls-timeout-ms',
+    value: 'MS',
+    description: `Give up on a server's TLS handshake after MS: the client gets 504; 0 waits forever (default ${DEFAULT_UPSTREAM_TIMEOUTS.tlsHandshakeMs}).`,
+  },
+  {
+    name: 'upstream-response-timeout-ms',
+    value: 'MS',
+    description: `Give up on a server that sends no response headers within MS of the request (504), or whose response body stalls for MS while the client reads (connection reset); scenario holds do not count; 0 waits forever (default ${DEFAULT_UPSTREAM_TIMEOUTS.responseMs}).`,
   },
   {
     name: 'cloudfetch-host',

@@ -24,8 +24,10 @@ import {
   MAX_FAKE_LINK_LIFETIME_MS,
   MAX_FAKE_LINKS_PER_FETCH,
   MAX_FAKE_ROWS,
+  MAX_UPSTREAM_TIMEOUT_MS,
 } from './flags';
 import { LogLevel } from '../core/logger';
+import { DEFAULT_UPSTREAM_TIMEOUTS, UpstreamTimeouts } from '../proxy/upstream-timeouts';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -43,6 +45,8 @@ export interface CliRunOptions {
   insecureUpstream: boolean;
   /** --exit-with-parent */
   exitWithParent: boolean;
+  /** --upstream-connect-timeout-ms, --upstream-tls-timeout-ms, --upstream-response-timeout-ms */
+  upstreamTimeouts: UpstreamTimeouts;
   cloudFetchHosts: string[];
   historySize: number;
   /** --history-mib */
@@ -175,6 +179,11 @@ export function parseCliArgs(argv: readonly string[], homeDir: string = os.homed
       cloudFetchHosts: nonEmpty(list('cloudfetch-host'), 'cloudfetch-host'),
       historySize: integer(text('history-size'), 'history-size', DEFAULT_HISTORY_SIZE, 1, MAX_HISTORY_SIZE),
       historyMib: integer(text('history-mib'), 'history-mib', DEFAULT_HISTORY_MIB, 1, MAX_HISTORY_MIB),
+      upstreamTimeouts: {
+        connectMs: integer(text('upstream-connect-timeout-ms'), 'upstream-connect-timeout-ms', DEFAULT_UPSTREAM_TIMEOUTS.connectMs, 0, MAX_UPSTREAM_TIMEOUT_MS),
+        tlsHandshakeMs: integer(text('upstream-tls-timeout-ms'), 'upstream-tls-timeout-ms', DEFAULT_UPSTREAM_TIMEOUTS.tlsHandshakeMs, 0, MAX_UPSTREAM_TIMEOUT_MS),
+        responseMs: integer(text('upstream-response-timeout-ms'), 'upstream-response-timeout-ms', DEFAULT_UPSTREAM_TIMEOUTS.responseMs, 0, MAX_UPSTREAM_TIMEOUT_MS),
+      },
       shutdownGraceMs: integer(text('shutdown-grace-ms'), 'shutdown-grace-ms', DEFAULT_SHUTDOWN_GRACE_MS, 0, MAX_SHUTDOWN_GRACE_MS),
       logLevel: logLevel(text('log-level')),
       fakeWarehouse,

@@ -17,6 +17,7 @@ export function appOptionsFromCli(options: CliRunOptions, log: Logger): AppOptio
     hostMappings: options.mapHosts.map(hostMapping),
     upstreamCaPems: options.upstreamCaFiles.map(readPem),
     insecureUpstream: options.insecureUpstream,
+    upstreamTimeouts: { ...options.upstreamTimeouts },
     cloudFetchHostPatterns: options.cloudFetchHosts,
     historySize: options.historySize,
     historyMaxBytes: options.historyMib * 1024 * 1024,

@@ -11,7 +11,9 @@ import { HostMap } from './host-map';
 import { endToEndHeaders } from './http-headers';
 import { relayShaped, type RelayHook, type ShapedDelivery } from './reply/shaped-relay';
 import { OwnListeningAddress, SELF_LOOP_CODE, SelfLoopError } from './self-loop';
+import { resetConnection } from './actions/reset';
 import { UpstreamAgents } from './upstream-agents';
+import { DEFAULT_UPSTREAM_TIMEOUTS, TimeoutPhase, timeoutError, UpstreamTimeouts, watchUpstreamTimeouts } from './upstream-timeouts';
 
 export interface ForwardRequest {
   req: http.IncomingMessage;
@@ -62,6 +64,8 @@ export type ForwardDone = (outcome: ForwardOutcome) => void;
 export interface ForwardGuards {
   /** The proxy's own listening address: a request that would connect there is refused with 508 (a loop). */
   ownAddress?: OwnListeningAddress;
+  /** Limits on connecting, the TLS handshake and the response; past one the client gets 504. Default: DEFAULT_UPSTREAM_TIMEOUTS. */
+  timeouts?: UpstreamTimeouts;
 }
 
 export class UpstreamForwarder {
@@ -83,6 +87,8 @@ class UpstreamExchange {
   private responseBytes = 0;
   private httpStatus: number | undefined;
   private upstreamRequest: http.ClientRequest | undefined;
+  private upstreamResponse: http.IncomingMessage | undefined;
+  private stopTimeouts: (() => void) | undefined;
   private shaping = false;
   private readonly bodyless: boolean;
 
@@ -137,6 +143,8 @@ class UpstreamExchange {
     }
     const upstream = (secure ? https : http).request(options);
     this.upstreamRequest = upstream;
+    this.stopTimeouts?.();
+    this.stopTimeouts = watchUpstreamTimeouts(upstream, secure, this.guards.timeouts ?? DEFAULT_UPSTREAM_TIMEOUTS, this);
     upstream.on('response', (response) => this.relay(response));
     upstream.on('error', (error) => {
       if (this.finished || upstream !== this.upstreamRequest) return;
@@ -164,6 +172,27 @@ class UpstreamExchange {
     return this.request.body !== undefined || this.bodyless;
   }
 
+  /** TimeoutWatch: not waiting on the server while the client is still sending the body, or not reading. */
+  waitingOnServer(): boolean {
+    const response = this.upstreamResponse;
+    if (response === undefined) return this.request.body !== undefined || this.bodyless || this.request.req.complete;
+    return response.readableFlowing === true && response.readableLength === 0;
+  }
+
+  /** TimeoutWatch: 504 when the client can still be answered; otherwise its connection is reset. */
+  onTimeout(phase: TimeoutPhase, limitMs: number): void {
+    if (this.finished) return;
+    const { res, hostname, port } = this.request;
+    const error = timeoutError(phase, limitMs, this.upstreamResponse !== undefined);
+    if (this.log.enabled('debug')) this.log.debug('upstream timed out', { host: hostname, port, error });
+    if (res.headersSent) {
+      const socket = this.request.clientSocket ?? res.socket;
+      if (socket !== null) resetConnection(socket);
+      else res.destroy();
+    } else this.answerFailure(504, `thrift-fault-proxy: upstream ${hostname}:${port}: ${error}\n`);
+    this.fail(error);
+  }
+
   private relay(response: http.IncomingMessage): void {
     const { res, collectReply } = this.request;
     if (this.finished) {
@@ -171,6 +200,8 @@ class UpstreamExchange {
       return;
     }
     this.httpStatus = response.statusCode ?? 502;
+    this.upstreamResponse = response;
+    response.once('end', () => this.stopTimeouts?.());
     if (this.request.replyHooks !== undefined) {
       this.relayShaped(response, this.request.replyHooks);
       return;
@@ -286,6 +317,7 @@ class UpstreamExchange {
   private fail(error: string): void {
     if (this.finished) return;
     this.finished = true;
+    this.stopTimeouts?.();
     this.upstreamRequest?.destroy();
     this.done({ ok: false, httpStatus: this.httpStatus, requestBytes: this.requestBytes, responseBytes: this.responseBytes, error });
   }

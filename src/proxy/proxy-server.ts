@@ -17,6 +17,7 @@ import { createProxyListener, listen } from './proxy-listener';
 import { ProxiedRequest, RequestPipeline } from './pipeline';
 import { OwnListeningAddress } from './self-loop';
 import { createUpstreamAgents } from './upstream-agents';
+import { DEFAULT_UPSTREAM_TIMEOUTS, UpstreamTimeouts } from './upstream-timeouts';
 
 export interface ProxyServerOptions {
   /** Default 127.0.0.1. */
@@ -30,6 +31,8 @@ export interface ProxyServerOptions {
   upstreamCaPems?: string[];
   /** Do not verify upstream TLS certificates. */
   insecureUpstream?: boolean;
+  /** Limits on waiting for real servers; unset ones take DEFAULT_UPSTREAM_TIMEOUTS. Past one the client gets 504. */
+  upstreamTimeouts?: Partial<UpstreamTimeouts>;
   /** More host name patterns whose GETs are CloudFetch downloads. */
   cloudFetchHostPatterns?: string[];
   /**
@@ -83,7 +86,7 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
     engine: deps.engine,
     log,
     classify: createClassifier(opts.cloudFetchHostPatterns),
-    forwarder: new UpstreamForwarder(new HostMap(opts.hostMappings), agents, log, { ownAddress }),
+    forwarder: new UpstreamForwarder(new HostMap(opts.hostMappings), agents, log, { ownAddress, timeouts: upstreamTimeoutsOf(opts.upstreamTimeouts) }),
     limits: { maxThriftRequestBytes: opts.maxThriftRequestBytes, maxThriftReplyBytes: opts.maxThriftReplyBytes },
   });
 
@@ -209,6 +212,18 @@ class InFlightResponses {
       };
     });
   }
+}
+
+function upstreamTimeoutsOf(given: Partial<UpstreamTimeouts> = {}): UpstreamTimeouts {
+  const timeouts: UpstreamTimeouts = {
+    connectMs: given.connectMs ?? DEFAULT_UPSTREAM_TIMEOUTS.connectMs,
+    tlsHandshakeMs: given.tlsHandshakeMs ?? DEFAULT_UPSTREAM_TIMEOUTS.tlsHandshakeMs,
+    responseMs: given.responseMs ?? DEFAULT_UPSTREAM_TIMEOUTS.responseMs,
+  };
+  for (const [name, ms] of Object.entries(timeouts)) {
+    if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`upstreamTimeouts.${name} must be a whole number of milliseconds, 0 (no limit) or more (got ${ms})`);
+  }
+  return timeouts;
 }
 
 function validateCap(name: string, value: number | undefined): void {

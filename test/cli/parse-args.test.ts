@@ -43,6 +43,7 @@ describe('parseCliArgs', () => {
       upstreamCaFiles: [],
       insecureUpstream: false,
       exitWithParent: false,
+      upstreamTimeouts: { connectMs: 10000, tlsHandshakeMs: 10000, responseMs: 120000 },
       cloudFetchHosts: [],
       historySize: 1000,
       historyMib: 128,
@@ -57,7 +58,8 @@ describe('parseCliArgs', () => {
     const options = run([
       '--listen-host', '0.0.0.0', '--listen-port', '0', '--api-host', '::1', '--api-port=9',
       '--ca-dir', '~/ca', '--map-host', 'a.example=127.0.0.1:1', '--map-host', 'b.example=127.0.0.1:2',
-      '--upstream-ca', 'x.pem', '--insecure-upstream', '--exit-with-parent', '--cloudfetch-host', 'minio.local',
+      '--upstream-ca', 'x.pem', '--insecure-upstream', '--exit-with-parent', '--upstream-connect-timeout-ms', '1',
+      '--upstream-tls-timeout-ms', '0', '--upstream-response-timeout-ms=86400000', '--cloudfetch-host', 'minio.local',
       '--history-size', '5', '--history-mib', '64', '--shutdown-grace-ms', '0', '--log-level', 'debug', '--fake-warehouse',
       '--fake-cloudfetch-threshold', '100', '--fake-rows-per-file=40', '--fake-link-lifetime-ms', '300',
       '--fake-links-per-fetch', '1', '--fake-execution-delay-ms', '0',
@@ -72,6 +74,7 @@ describe('parseCliArgs', () => {
       upstreamCaFiles: [path.resolve('x.pem')],
       insecureUpstream: true,
       exitWithParent: true,
+      upstreamTimeouts: { connectMs: 1, tlsHandshakeMs: 0, responseMs: 86_400_000 },
       cloudFetchHosts: ['minio.local'],
       historySize: 5,
       historyMib: 64,
@@ -109,6 +112,8 @@ describe('parseCliArgs', () => {
     [['--api-port', '1.5'], /--api-port: '1.5' is not a whole number/],
     [['--history-size', '0'], /^--history-size: '0' is not a whole number from 1 to 1000000$/],
     [['--shutdown-grace-ms', '600001'], /^--shutdown-grace-ms: '600001' is not a whole number from 0 to 600000$/],
+    [['--upstream-response-timeout-ms', '86400001'], /^--upstream-response-timeout-ms: '86400001' is not a whole number from 0 to 86400000$/],
+    [['--upstream-connect-timeout-ms', '1s'], /^--upstream-connect-timeout-ms: '1s' is not a whole number/],
     [['--log-level', 'trace'], /^--log-level: 'trace' is not one of error, warn, info, debug$/],
     [['--listen-host', ''], /--listen-host: an address is required/],
     [['--cloudfetch-host', ' '], /--cloudfetch-host: a host name pattern is required/],
@@ -135,6 +140,10 @@ describe('parseCliArgs', () => {
 
 describe('appOptionsFromCli', () => {
   const log = createLogger({ level: 'error' });
+
+  it('passes the upstream timeouts to the app', () => {
+    expect(appOptionsFromCli(run(['--upstream-response-timeout-ms', '5']), log).upstreamTimeouts).toEqual({ connectMs: 10000, tlsHandshakeMs: 10000, responseMs: 5 });
+  });
 
   it('passes the fake warehouse settings to the app, which hands them to startFakeWarehouse', () => {
     const options = run([

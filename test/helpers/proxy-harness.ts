@@ -9,6 +9,7 @@ import { CallRecord } from '../../src/core/model';
 import { CallJournal } from '../../src/journal/call-journal';
 import { HostMapping } from '../../src/proxy/host-map';
 import { RunningProxyServer, startProxyServer } from '../../src/proxy/proxy-server';
+import type { UpstreamTimeouts } from '../../src/proxy/upstream-timeouts';
 import { SCENARIO_CATALOG } from '../../src/scenarios/catalog';
 import { ScenarioEngine } from '../../src/scenarios/engine';
 import { waitFor } from './wait-for';
@@ -38,6 +39,8 @@ export interface TestProxyOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Limits on waiting for upstreams (default: the proxy's own). */
+  upstreamTimeouts?: Partial<UpstreamTimeouts>;
   /** Caps on Thrift bodies kept to decode (default: the proxy's own). */
   maxThriftRequestBytes?: number;
   maxThriftReplyBytes?: number;
@@ -63,6 +66,7 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
         cloudFetchHostPatterns: options.cloudFetchHostPatterns,
         maxThriftRequestBytes: options.maxThriftRequestBytes,
         maxThriftReplyBytes: options.maxThriftReplyBytes,
+        upstreamTimeouts: options.upstreamTimeouts,
       },
       { journal, engine, log },
     );
