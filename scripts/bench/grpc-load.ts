@@ -25,7 +25,7 @@ function unary<T>(invoke: (callback: (error: ServiceError | null, response: T) =
 }
 
 /** Round trips (ms) of `echo` and `enable` calls, alternating in rounds; `warmUp` calls of each first. */
-export async function timeUnaryCalls(echoPort: number, apiPort: number, calls: number, rounds = 5, warmUp = 100): Promise<{ echo: number[]; enable: number[] }> {
+export async function timeUnaryCalls(echoPort: number, apiPort: number, calls: number, rounds = 20, warmUp = 100): Promise<{ echo: number[]; enable: number[] }> {
   const echoClient = new Client(`127.0.0.1:${echoPort}`, credentials.createInsecure(), OWN_CONNECTION);
   const same = (b: Buffer): Buffer => b;
   const control = new ScenarioControlClient(`127.0.0.1:${apiPort}`, credentials.createInsecure(), OWN_CONNECTION);

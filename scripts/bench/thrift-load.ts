@@ -81,7 +81,7 @@ export function postOnce(opts: http.RequestOptions, body: Buffer): Promise<void>
  * Sequential calls on one keep-alive connection per target, in rounds that alternate between the targets so
  * that a burst of other work on the machine hits them all alike. Returns each target's samples (ms).
  */
-export async function interleavedLatency(targets: readonly ThriftTarget[], calls: number, rounds = 5): Promise<number[][]> {
+export async function interleavedLatency(targets: readonly ThriftTarget[], calls: number, rounds = 15): Promise<number[][]> {
   const agents = targets.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   const samples = targets.map((): number[] => []);
   try {

@@ -1,6 +1,7 @@
 // The embedded fake Databricks SQL warehouse and its fake cloud storage: two HTTPS servers on loopback with
 // certificates (from a CA made at start, in memory) for Databricks- and cloud-looking host names.
 import { once } from 'node:events';
+import type { RequestListener } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -11,8 +12,7 @@ import { SessionRegistry } from './session-registry';
 import { UrlSigner } from './storage/presigned-url';
 import { parseBlobPath, ResultFiles } from './storage/result-files';
 import { storageRequestHandler, type StorageCounters } from './storage/storage-server';
-import { FakeTcliService } from './tcli-service-handler';
-import { warehouseRequestHandler, type WarehouseCounters } from './thrift-endpoint';
+import type { WarehouseCounters } from './thrift-endpoint';
 
 export type { FakeWarehouseOptions } from './options';
 export { DEFAULT_STORAGE_HOST_NAME, DEFAULT_WAREHOUSE_HOST_NAME, DEFAULT_WAREHOUSE_ID } from './options';
@@ -73,15 +73,24 @@ export async function startFakeWarehouse(opts: FakeWarehouseOptions = {}): Promi
   const storagePort = await listen(storage, o.storagePort, o.bindHost);
   const storageOrigin = `https://${o.bindHost}:${storagePort}`;
 
-  const service = new FakeTcliService({
-    options: o,
-    registry,
-    files,
-    signer,
-    linkOrigin: o.directLinks ? storageOrigin : `https://${o.storageHostName}`,
-    sleep,
-  });
-  const warehouse = createServer(tls, warehouseRequestHandler({ warehouseId: o.warehouseId, token: o.token, service, counters: warehouseCounters }));
+  // The Thrift side (the driver's generated TCLIService code and the thrift library, a fifth of the fake's
+  // start-up) is loaded by the first warehouse request, not at start.
+  let thriftHandler: RequestListener | undefined;
+  const handleThrift = (): RequestListener => {
+    if (thriftHandler !== undefined) return thriftHandler;
+    const { FakeTcliService } = require('./tcli-service-handler') as typeof import('./tcli-service-handler');
+    const { warehouseRequestHandler } = require('./thrift-endpoint') as typeof import('./thrift-endpoint');
+    const service = new FakeTcliService({
+      options: o,
+      registry,
+      files,
+      signer,
+      linkOrigin: o.directLinks ? storageOrigin : `https://${o.storageHostName}`,
+      sleep,
+    });
+    return (thriftHandler = warehouseRequestHandler({ warehouseId: o.warehouseId, token: o.token, service, counters: warehouseCounters }));
+  };
+  const warehouse = createServer(tls, (req, res) => handleThrift()(req, res));
   let warehousePort: number;
   try {
     warehousePort = await listen(warehouse, o.port, o.bindHost);
