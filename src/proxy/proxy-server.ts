@@ -13,7 +13,7 @@ import { errorText } from './error-text';
 import { UpstreamForwarder } from './forward-upstream';
 import { HostMap, HostMapping } from './host-map';
 import { LeafCertificates } from './leaf-certificates';
-import { createProxyListener, listen } from './proxy-listener';
+import { MitmProxy } from './mitm-proxy';
 import { ProxiedRequest, RequestPipeline } from './pipeline';
 import { OwnListeningAddress } from './self-loop';
 import { createUpstreamAgents } from './upstream-agents';
@@ -96,35 +96,43 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
     if (log.enabled('debug')) log.debug('malformed request in a TLS tunnel', { error: errorText(error) });
     socket.destroy();
   });
+  let failStart: ((error: Error) => void) | undefined;
   const self: OwnAddress = { host, port: 0 };
   const inFlight = new InFlightResponses();
-  const onRequest = (secure: boolean, req: http.IncomingMessage, res: http.ServerResponse): void => {
-    inFlight.add(res);
-    const request = proxiedRequestOf(secure, req, res, interceptor, self);
-    if (request !== undefined) pipeline.handle(request);
-  };
-  const server = createProxyListener({
+  const proxy = new MitmProxy({
     log,
-    onRequest: (req, res) => onRequest(false, req, res),
+    onRequest: (secure, req, res) => {
+      inFlight.add(res);
+      const request = proxiedRequestOf(secure, req, res, interceptor, self);
+      if (request !== undefined) pipeline.handle(request);
+    },
     onTunnel: (req, socket, head) => interceptor.accept(req, socket, head),
+    onServerError: (error) => (failStart !== undefined ? failStart(error) : log.error('proxy server error', { error: errorText(error) })),
   });
   const leafCertificates = new LeafCertificates(ca);
   const interceptor = new ConnectInterceptor({
     leafCertificates,
     httpsTraffic,
-    plainTraffic: () => server,
+    plainTraffic: () => proxy.httpServer,
     log,
   });
-  httpsTraffic.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => onRequest(true, req, res));
+  httpsTraffic.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => proxy._onHttpServerRequest(true, req, res));
 
-  try {
-    self.port = await listen(server, host, opts.port);
-  } catch (error) {
+  await new Promise<void>((resolve, reject) => {
+    failStart = reject;
+    proxy.listen({ host, port: opts.port, sslCaDir: opts.caDir, keepAlive: true, httpAgent: agents.http, httpsAgent: agents.https }, (error) =>
+      error ? reject(error) : resolve(),
+    );
+  }).catch(async (error: unknown) => {
     agents.destroy();
+    proxy.httpServer?.close();
     await leafCertificates.settled();
     throw error;
-  }
-  server.on('error', (error) => log.error('proxy server error', { error: errorText(error) }));
+  });
+  failStart = undefined;
+
+  const server = proxy.httpServer as http.Server;
+  self.port = proxy.httpPort;
   const bound = server.address() as net.AddressInfo;
   ownAddress.listening(bound.address, bound.port);
   server.keepAliveTimeout = CLIENT_KEEP_ALIVE_MS;
@@ -137,7 +145,7 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
 
   const serverClosed = new Promise<void>((resolve) => server.once('close', () => resolve()));
   const stopListening = (): void => {
-    if (server.listening) server.close(); // Node also closes its idle connections
+    if (server.listening) proxy.close(); // closes the listening server; Node also closes its idle connections
   };
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -228,7 +228,7 @@ describe('proxy transport', () => {
     }
   });
 
-  it("keeps console output out of the way: errors reach only the proxy's logger", async () => {
+  it("keeps http-mitm-proxy's console output out of the way: errors reach only the proxy's logger", async () => {
     const written: unknown[][] = [];
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
       jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void written.push(args)),
