@@ -16,27 +16,49 @@ import { expectedRangeDigest } from './support/expected-rows';
 
 type Ready = ReadyLine & { warehouse: NonNullable<ReadyLine['warehouse']> };
 
-/** Starts the built CLI with --fake-warehouse (and `extra` flags) on free ports; stops it in afterAll. */
-function cliWithFakeWarehouse(extra: string[]): { ready: () => Promise<Ready>; run: () => CliRun } {
-  let caDir: string | undefined;
-  let run: CliRun | undefined;
-  let ready: Promise<Ready> | undefined;
-  beforeAll(() => {
-    assertBuilt();
-    caDir = mkdtempSync(join(tmpdir(), 'tfp-cli-fake-'));
-    run = startCli(['--fake-warehouse', '--listen-port', '0', '--api-port', '0', '--ca-dir', caDir, ...extra]);
-    const started = run;
-    ready = firstLine(started, 20_000).then((line) => JSON.parse(line) as Ready);
-    ready.catch(() => undefined);
-  });
-  afterAll(async () => {
-    if (run && run.child.exitCode === null && run.child.signalCode === null) {
+/** The built CLI with --fake-warehouse (and `extra` flags) on free ports. */
+async function startFakeCli(extra: string[]): Promise<{ ready: Ready; run: CliRun; stop(): Promise<void> }> {
+  const caDir = mkdtempSync(join(tmpdir(), 'tfp-cli-fake-'));
+  const run = startCli(['--fake-warehouse', '--listen-port', '0', '--api-port', '0', '--ca-dir', caDir, ...extra]);
+  const stop = async (): Promise<void> => {
+    if (run.child.exitCode === null && run.child.signalCode === null) {
       run.child.kill('SIGTERM');
       await run.exited;
     }
-    if (caDir) rmSync(caDir, { recursive: true, force: true });
+    rmSync(caDir, { recursive: true, force: true });
+  };
+  try {
+    return { ready: JSON.parse(await firstLine(run, 20_000)) as Ready, run, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+type StartedCli = Awaited<ReturnType<typeof startFakeCli>>;
+
+/**
+ * Starts the CLI in beforeAll, with `extra` flags or with flags worked out first (e.g. from a measurement), and
+ * stops it in afterAll. A failed start surfaces in the tests, through ready().
+ */
+function cliWithFakeWarehouse(extra: string[] | (() => Promise<string[]>)): { ready: () => Promise<Ready>; run: () => CliRun } {
+  let started: Promise<StartedCli> | undefined;
+  let current: StartedCli | undefined;
+  beforeAll(async () => {
+    assertBuilt();
+    started = (typeof extra === 'function' ? extra() : Promise.resolve(extra)).then(startFakeCli).then((cli) => (current = cli));
+    await started.catch(() => undefined);
+  }, 120_000);
+  afterAll(async () => {
+    await current?.stop();
   });
-  return { ready: () => ready!, run: () => run! };
+  return {
+    ready: async () => (await started!).ready,
+    run: () => {
+      if (current === undefined) throw new Error('the CLI has not started: await ready() first');
+      return current.run;
+    },
+  };
 }
 
 function driveThroughProxy(ready: Ready, request: Omit<DriverRunRequest, 'connection'>): Promise<DriverRunOutcome> {
@@ -74,16 +96,13 @@ describe('thrift-fault-proxy --fake-warehouse', () => {
   });
 });
 
-describe('thrift-fault-proxy --fake-warehouse with --fake-cloudfetch-threshold, --fake-rows-per-file, --fake-link-lifetime-ms', () => {
-  const THRESHOLD = 1000;
-  const ROWS_PER_FILE = 400;
-  // Long enough that the downloads nobody holds reach storage in time even on a loaded machine (300 ms was not).
-  const LIFETIME_MS = 3_000;
-  const cli = cliWithFakeWarehouse([
-    '--fake-cloudfetch-threshold', String(THRESHOLD),
-    '--fake-rows-per-file', String(ROWS_PER_FILE),
-    '--fake-link-lifetime-ms', String(LIFETIME_MS),
-  ]);
+const THRESHOLD = 1000;
+const ROWS_PER_FILE = 400;
+const FILE_FLAGS = ['--fake-cloudfetch-threshold', String(THRESHOLD), '--fake-rows-per-file', String(ROWS_PER_FILE)];
+
+describe('thrift-fault-proxy --fake-warehouse with --fake-cloudfetch-threshold and --fake-rows-per-file', () => {
+  // The default link lifetime (15 minutes): nothing here may depend on how fast this machine downloads.
+  const cli = cliWithFakeWarehouse(FILE_FLAGS);
   let api: ControlApi;
 
   beforeAll(async () => {
@@ -117,14 +136,34 @@ describe('thrift-fault-proxy --fake-warehouse with --fake-cloudfetch-threshold, 
     expect(downloads.map((d) => /\/part-(\d+-\d+)\.arrow\?/.exec(d.path)?.[1]).sort()).toEqual(['0-400', '400-400', '800-201']);
     expect(downloads.every((d) => d.httpStatus === 200 && d.method === CLOUDFETCH_METHOD)).toBe(true);
   });
+});
+
+describe('thrift-fault-proxy --fake-warehouse with --fake-link-lifetime-ms', () => {
+  // The lifetime must be longer than the downloads nobody holds take, and shorter than the hold: both derived from
+  // how long the same query takes on this machine now (a fixed 300 ms failed on a loaded machine, with 403s).
+  let lifetimeMs = 0;
+  const cli = cliWithFakeWarehouse(async () => {
+    lifetimeMs = linkLifetimeFor(await measureCloudFetchQueryMs());
+    return [...FILE_FLAGS, '--fake-link-lifetime-ms', String(lifetimeMs)];
+  });
+  let api: ControlApi;
+
+  beforeAll(async () => {
+    const ready = await cli.ready();
+    api = new ControlApi(`${ready.apiHost}:${ready.apiPort}`);
+  });
+
+  afterAll(() => {
+    api?.close();
+  });
 
   it('expires links after --fake-link-lifetime-ms: a download held past it gets 403 from the fake storage', async () => {
     const ready = await cli.ready();
     const watch = await GrpcCallWatch.open(api);
     try {
-      // Hold one download twice the link's lifetime before it goes on to storage. With the default
+      // Hold one download past the link's lifetime before it goes on to storage. With the default
       // lifetime (15 minutes) the same hold is waited out and every row arrives (e2e long_running_cloud_fetch).
-      const holdMs = 2 * LIFETIME_MS;
+      const holdMs = lifetimeMs + HOLD_PAST_EXPIRY_MS;
       const duration = { seconds: BigInt(Math.floor(holdMs / 1000)), nanos: (holdMs % 1000) * 1e6 };
       await api.enableScenario(EnableScenarioRequest.fromPartial({ name: 'long_running_cloud_fetch', duration }));
       const { report } = await driveThroughProxy(ready, {
@@ -148,8 +187,29 @@ describe('thrift-fault-proxy --fake-warehouse with --fake-cloudfetch-threshold, 
     } finally {
       watch.close();
     }
-  });
+  }, 120_000);
 });
+
+/** How long the CloudFetch query of these tests takes through the proxy, unheld, with the default link lifetime. */
+async function measureCloudFetchQueryMs(): Promise<number> {
+  const cli = await startFakeCli(FILE_FLAGS);
+  try {
+    const started = Date.now();
+    const { report } = await driveThroughProxy(cli.ready, { steps: [{ kind: 'query', sql: `SELECT * FROM range(${THRESHOLD + 1})` }] });
+    if (report.error !== undefined) throw new Error(`the measuring query failed: ${report.error.message}`);
+    return Date.now() - started;
+  } finally {
+    await cli.stop();
+  }
+}
+
+/** The hold starts after the link was handed out, so outlasting the lifetime by a second is enough to expire it. */
+const HOLD_PAST_EXPIRY_MS = 1_000;
+
+/** Links live several times as long as the whole measured query (spawning the driver included), and at least 2 s. */
+function linkLifetimeFor(queryMs: number): number {
+  return Math.max(2_000, 3 * queryMs);
+}
 
 describe('thrift-fault-proxy --fake-warehouse with --fake-links-per-fetch and --fake-execution-delay-ms', () => {
   const DELAY_MS = 600;
