@@ -1,7 +1,14 @@
 // Maps what a handler threw to a gRPC status. Domain errors keep their message (it says what to fix);
 // anything else is a bug on our side: INTERNAL, logged, without echoing internals to the client.
 import { status, StatusObject } from '@grpc/grpc-js';
-import { ScenarioError } from '../core/model';
+import { ScenarioError, ScenarioErrorCode } from '../core/model';
+
+const STATUS_OF: Record<ScenarioErrorCode, status> = {
+  not_found: status.NOT_FOUND,
+  invalid_argument: status.INVALID_ARGUMENT,
+  already_exists: status.ALREADY_EXISTS,
+  failed_precondition: status.FAILED_PRECONDITION,
+};
 
 /**
  * Longest status message sent. Messages may echo what a client sent; grpc-js clients choke on trailers of
@@ -14,7 +21,7 @@ export type ApiErrorLog = (rpc: string, error: unknown) => void;
 export function toGrpcStatus(error: unknown, rpc: string, logError: ApiErrorLog): Pick<StatusObject, 'code' | 'details'> {
   if (error instanceof ScenarioError) {
     return {
-      code: error.code === 'not_found' ? status.NOT_FOUND : status.INVALID_ARGUMENT,
+      code: STATUS_OF[error.code],
       details: clipDetails(error.message),
     };
   }

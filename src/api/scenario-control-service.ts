@@ -11,6 +11,8 @@ import { ApiErrorLog, toGrpcStatus } from './grpc-status';
 import {
   callFilterFromProto,
   countFilterFromProto,
+  definitionFromProto,
+  definitionToProto,
   enableOptionsFromProto,
   nameFromProto,
   proxyInfoToProto,
@@ -77,6 +79,14 @@ export function createScenarioControlService(
     getScenario: unary('GetScenario', logError, (request) => ({
       scenario: scenarioToProto(control.getScenario(nameFromProto(request.name, 'name'))),
     })),
+    defineScenario: unary('DefineScenario', logError, (request) => {
+      const defined = control.defineScenario(definitionFromProto(request.scenario, 'scenario'));
+      return { scenario: scenarioToProto(defined.status), replaced: defined.replaced };
+    }),
+    deleteScenario: unary('DeleteScenario', logError, (request) => {
+      const deleted = control.deleteScenario(request.name);
+      return { scenario: definitionToProto(deleted.definition), wasEnabled: deleted.wasEnabled };
+    }),
     enableScenario: unary('EnableScenario', logError, (request) => ({
       scenario: scenarioToProto(control.enableScenario(nameFromProto(request.name, 'name'), enableOptionsFromProto(request))),
     })),

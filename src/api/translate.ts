@@ -2,15 +2,17 @@
 // checked only for what the protobuf encoding allows and the domain cannot see (unknown enum numbers, uint64
 // beyond a JavaScript number, sub-millisecond or malformed Durations); domain rules stay in the core.
 import {
-  ActionSpec,
   CallFilter as CoreCallFilter,
   CallKind as CoreCallKind,
   CallRecord,
   CallState as CoreCallState,
   EnableOptions,
   ProxyInfo,
+  ScenarioDefinition as CoreScenarioDefinition,
   ScenarioError,
+  ScenarioMatch,
   ScenarioStatus,
+  StepSpec,
   ThriftMessageType as CoreThriftMessageType,
   VerificationKind as CoreVerificationKind,
   VerificationRequest,
@@ -26,9 +28,12 @@ import {
   CountCallsRequest,
   EnableScenarioRequest,
   GetProxyInfoResponse,
+  Match,
   Scenario,
   ScenarioAction,
   ScenarioActionKind,
+  ScenarioDefinition,
+  Step,
   ThriftMessageType,
   VerificationKind,
   VerifyCallsRequest,
@@ -36,7 +41,9 @@ import {
   WatchCallsResponse,
   WatchEventType,
 } from '../../gen/thriftproxy/v1/scenario_control';
-import { describeAction } from './action-summary';
+import { explainSteps } from '../scenarios/definition';
+import { operationOf } from '../scenarios/match';
+import { stepEnds } from '../steps/registry';
 
 // ---- requests: protobuf -> core ------------------------------------------------------------------------------
 
@@ -68,6 +75,7 @@ const CALL_KINDS: ReadonlyMap<number, CoreCallKind | undefined> = new Map([
   [CallKind.CALL_KIND_UNSPECIFIED, undefined],
   [CallKind.CALL_KIND_THRIFT, 'thrift'],
   [CallKind.CALL_KIND_CLOUD_FETCH, 'cloudfetch'],
+  [CallKind.CALL_KIND_HTTP, 'http'],
 ]);
 
 /** `field` names the request field in errors, e.g. "filter.kind". Unspecified means any kind. */
@@ -75,7 +83,7 @@ export function callKindFromProto(value: CallKind, field: string): CoreCallKind 
   if (!CALL_KINDS.has(value)) {
     throw invalid(
       `${field}: unknown CallKind ${value}; allowed: CALL_KIND_UNSPECIFIED (0, any kind), ` +
-        'CALL_KIND_THRIFT (1), CALL_KIND_CLOUD_FETCH (2)',
+        'CALL_KIND_THRIFT (1), CALL_KIND_CLOUD_FETCH (2), CALL_KIND_HTTP (3)',
     );
   }
   return CALL_KINDS.get(value);
@@ -175,29 +183,36 @@ export function durationToProto(ms: number): Duration {
   return { seconds: BigInt(seconds), nanos };
 }
 
-function actionToProto(action: ActionSpec): ScenarioAction {
-  const base: ScenarioAction = {
+/**
+ * The first API version's ScenarioAction: the step that decides the request's fate (the first that ends the
+ * exchange, else the last), and a summary of all the steps.
+ */
+function actionToProto(steps: readonly StepSpec[]): ScenarioAction {
+  const decisive = steps.find(stepEnds) ?? steps[steps.length - 1];
+  const action: ScenarioAction = {
     kind: ScenarioActionKind.SCENARIO_ACTION_KIND_UNSPECIFIED,
     httpStatus: 0,
     thriftStatusCode: 0,
     message: '',
     defaultDuration: undefined,
-    summary: describeAction(action),
+    summary: explainSteps(steps),
   };
-  switch (action.kind) {
-    case 'http_status':
-      return { ...base, kind: ScenarioActionKind.SCENARIO_ACTION_KIND_HTTP_STATUS, httpStatus: action.status, message: action.body };
+  switch (decisive?.kind) {
+    case 'respond':
+      return { ...action, kind: ScenarioActionKind.SCENARIO_ACTION_KIND_HTTP_STATUS, httpStatus: decisive.httpStatus, message: decisive.body };
     case 'thrift_error':
       return {
-        ...base,
+        ...action,
         kind: ScenarioActionKind.SCENARIO_ACTION_KIND_THRIFT_ERROR,
-        thriftStatusCode: action.statusCode,
-        message: action.message,
+        thriftStatusCode: decisive.statusCode,
+        message: decisive.errorMessage,
       };
     case 'hold':
-      return { ...base, kind: ScenarioActionKind.SCENARIO_ACTION_KIND_HOLD, defaultDuration: durationToProto(action.defaultMs) };
+      return { ...action, kind: ScenarioActionKind.SCENARIO_ACTION_KIND_HOLD, defaultDuration: durationToProto(decisive.durationMs) };
     case 'reset':
-      return { ...base, kind: ScenarioActionKind.SCENARIO_ACTION_KIND_RESET };
+      return { ...action, kind: ScenarioActionKind.SCENARIO_ACTION_KIND_RESET };
+    default:
+      return action;
   }
 }
 
@@ -208,8 +223,8 @@ export function scenarioToProto(status: ScenarioStatus): Scenario {
   return {
     name: definition.name,
     description: definition.description,
-    operation: definition.operation,
-    action: actionToProto(definition.action),
+    operation: operationOf(definition.match),
+    action: actionToProto(definition.steps),
     ticket: definition.ticket ?? '',
     enabled: status.enabled,
     remainingFirings: limited ? status.remainingFirings : 0,
@@ -218,12 +233,16 @@ export function scenarioToProto(status: ScenarioStatus): Scenario {
     duration: status.durationMs === undefined ? undefined : durationToProto(status.durationMs),
     firedCount: BigInt(status.firedCount),
     lastFiredTime: status.lastFiredTime,
+    definition: definitionToProto(definition),
+    builtin: status.builtin,
+    explanation: status.explanation,
   };
 }
 
 const CALL_KIND_TO_PROTO: Record<CoreCallKind, CallKind> = {
   thrift: CallKind.CALL_KIND_THRIFT,
   cloudfetch: CallKind.CALL_KIND_CLOUD_FETCH,
+  http: CallKind.CALL_KIND_HTTP,
 };
 
 const CALL_STATE_TO_PROTO: Record<CoreCallState, CallState> = {
@@ -273,6 +292,7 @@ export function callToProto(record: CallRecord): Call {
     responseBytes: BigInt(record.responseBytes),
     scenario: record.scenario ?? '',
     error: record.error ?? '',
+    steps: record.steps === undefined ? [] : [...record.steps],
   };
 }
 
@@ -323,5 +343,145 @@ export function proxyInfoToProto(info: ProxyInfo): GetProxyInfoResponse {
     version: info.version,
     callHistoryCapacity: info.callHistoryCapacity,
     fakeWarehouse: info.fakeWarehouse === undefined ? undefined : { ...info.fakeWarehouse },
+  };
+}
+
+// ---- scenario definitions, both ways ---------------------------------------------------------------------------
+// proto3 cannot tell an unset scalar from its zero value: here "" and 0 mean "not given" (so the core's defaults
+// apply), except where zero is a meaningful value (0 ms durations). Rules about values are the core's.
+
+function unreachable(value: never, field: string): never {
+  throw invalid(`${field}: unknown value ${JSON.stringify(value)}`);
+}
+
+function requiredDurationMs(duration: Duration | undefined, field: string): number {
+  if (duration === undefined) throw invalid(`${field}: is required (e.g. "2s")`);
+  return durationMsFromProto(duration, field);
+}
+
+export function matchFromProto(match: Match | undefined, field: string): ScenarioMatch {
+  const result: ScenarioMatch = {};
+  if (match === undefined) return result;
+  const kind = callKindFromProto(match.kind, `${field}.kind`);
+  if (kind !== undefined) result.kind = kind;
+  if (match.methods.length > 0) result.methods = [...match.methods];
+  if (match.host !== '') result.host = match.host;
+  if (match.path !== '') result.path = match.path;
+  if (match.httpMethod !== '') result.httpMethod = match.httpMethod;
+  if (match.header !== undefined) {
+    result.header = match.header.value === '' ? { name: match.header.name } : { name: match.header.name, value: match.header.value };
+  }
+  if (match.thriftFields.length > 0) {
+    result.thriftFields = match.thriftFields.map((f) => {
+      const test: { path: string; equals?: string; contains?: string } = { path: f.path };
+      if (f.equals !== undefined) test.equals = f.equals;
+      if (f.contains !== undefined) test.contains = f.contains;
+      return test;
+    });
+  }
+  return result;
+}
+
+export function stepFromProto(step: Step, field: string): StepSpec {
+  const kind = step.kind;
+  if (kind === undefined) {
+    throw invalid(`${field}: no step kind set; give one of delay, respond, thrift_error, reset, close, hold, forward`);
+  }
+  switch (kind.$case) {
+    case 'delay':
+      return { kind: 'delay', durationMs: requiredDurationMs(kind.value.duration, `${field}.delay.duration`) };
+    case 'hold':
+      return { kind: 'hold', durationMs: requiredDurationMs(kind.value.duration, `${field}.hold.duration`) };
+    case 'respond': {
+      const r = kind.value;
+      const result: StepSpec = { kind: 'respond', httpStatus: r.httpStatus, body: r.body };
+      if (Object.keys(r.headers).length > 0) result.headers = { ...r.headers };
+      if (r.contentType !== '') result.contentType = r.contentType;
+      return result;
+    }
+    case 'thriftError': {
+      const t = kind.value;
+      const result: StepSpec = { kind: 'thrift_error', statusCode: t.statusCode === 0 ? 3 : t.statusCode, errorMessage: t.errorMessage };
+      if (t.sqlState !== '') result.sqlState = t.sqlState;
+      if (t.errorCode !== 0) result.errorCode = t.errorCode;
+      if (t.applicationException !== undefined) result.applicationExceptionType = t.applicationException.type;
+      return result;
+    }
+    case 'reset':
+      return { kind: 'reset' };
+    case 'close':
+      return { kind: 'close' };
+    case 'forward':
+      return { kind: 'forward' };
+    default:
+      return unreachable(kind, field);
+  }
+}
+
+export function definitionFromProto(definition: ScenarioDefinition | undefined, field: string): CoreScenarioDefinition {
+  if (definition === undefined) throw invalid(`${field}: is required`);
+  return {
+    name: definition.name,
+    description: definition.description,
+    match: matchFromProto(definition.match, `${field}.match`),
+    steps: definition.steps.map((step, i) => stepFromProto(step, `${field}.steps[${i}]`)),
+  };
+}
+
+export function matchToProto(match: ScenarioMatch): Match {
+  return {
+    kind: match.kind === undefined ? CallKind.CALL_KIND_UNSPECIFIED : CALL_KIND_TO_PROTO[match.kind],
+    methods: [...(match.methods ?? [])],
+    host: match.host ?? '',
+    path: match.path ?? '',
+    httpMethod: match.httpMethod ?? '',
+    header: match.header === undefined ? undefined : { name: match.header.name, value: match.header.value ?? '' },
+    thriftFields: (match.thriftFields ?? []).map((f) => ({ path: f.path, equals: f.equals, contains: f.contains })),
+  };
+}
+
+export function stepToProto(step: StepSpec): Step {
+  switch (step.kind) {
+    case 'delay':
+      return { kind: { $case: 'delay', value: { duration: durationToProto(step.durationMs) } } };
+    case 'hold':
+      return { kind: { $case: 'hold', value: { duration: durationToProto(step.durationMs) } } };
+    case 'respond':
+      return {
+        kind: {
+          $case: 'respond',
+          value: { httpStatus: step.httpStatus, headers: { ...step.headers }, body: step.body, contentType: step.contentType ?? '' },
+        },
+      };
+    case 'thrift_error':
+      return {
+        kind: {
+          $case: 'thriftError',
+          value: {
+            statusCode: step.statusCode,
+            errorMessage: step.errorMessage,
+            sqlState: step.sqlState ?? '',
+            errorCode: step.errorCode ?? 0,
+            applicationException: step.applicationExceptionType === undefined ? undefined : { type: step.applicationExceptionType },
+          },
+        },
+      };
+    case 'reset':
+      return { kind: { $case: 'reset', value: {} } };
+    case 'close':
+      return { kind: { $case: 'close', value: {} } };
+    case 'forward':
+      return { kind: { $case: 'forward', value: {} } };
+    default:
+      return unreachable(step, 'step');
+  }
+}
+
+export function definitionToProto(definition: CoreScenarioDefinition): ScenarioDefinition {
+  return {
+    name: definition.name,
+    description: definition.description,
+    match: matchToProto(definition.match),
+    steps: definition.steps.map(stepToProto),
   };
 }

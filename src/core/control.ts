@@ -3,12 +3,13 @@
 import { CallJournal, CallListQuery, CallWatchOptions } from '../journal/call-journal';
 import { CallWatch } from '../journal/call-watch';
 import { verifyCalls } from '../journal/verify';
-import { ScenarioEngine } from '../scenarios/engine';
+import { DefineResult, DeleteResult, ScenarioEngine } from '../scenarios/engine';
 import {
   CallFilter,
   CallRecord,
   EnableOptions,
   ProxyInfo,
+  ScenarioDefinition,
   ScenarioStatus,
   VerificationRequest,
   VerificationResult,
@@ -48,6 +49,16 @@ export class ProxyControl {
 
   getScenario(name: string): ScenarioStatus {
     return this.engine.get(name);
+  }
+
+  /** Creates or replaces a custom scenario (disarmed). Built-in names: ScenarioError('already_exists'). */
+  defineScenario(definition: ScenarioDefinition): DefineResult {
+    return this.engine.define(definition);
+  }
+
+  /** Deletes a custom scenario. Built-ins: ScenarioError('failed_precondition'). */
+  deleteScenario(name: string): DeleteResult {
+    return this.engine.delete(name);
   }
 
   /** Clears the call history unless keepCallHistory, and only once the options were accepted. */

@@ -1,8 +1,8 @@
 // The proxy's domain model. Every module speaks these types; only src/api translates them to protobuf.
 // Nothing in src/core, src/thrift, src/proxy or src/fake imports generated code.
 
-/** What kind of traffic a recorded call is. Traffic that is neither passes untouched and is not recorded. */
-export type CallKind = 'thrift' | 'cloudfetch';
+/** What kind of traffic a recorded call is: a Thrift call, a CloudFetch download, or any other HTTP request. */
+export type CallKind = 'thrift' | 'cloudfetch' | 'http';
 
 export type CallState = 'in_flight' | 'completed' | 'failed';
 
@@ -24,17 +24,20 @@ export interface ThriftStatusSummary {
 
 /** Method recorded for CloudFetch downloads, and the operation name scenarios use to match them. */
 export const CLOUDFETCH_METHOD = 'CloudFetchDownload';
-/** Operation name of scenarios that match any Thrift CALL. */
+/** Operation name of scenarios that match any Thrift CALL (the first API version's Scenario.operation). */
 export const ANY_THRIFT_OPERATION = 'ThriftOperation';
 
-/** One recorded Thrift call or CloudFetch download. Secrets are already redacted when a record is made. */
+/** One recorded Thrift call, CloudFetch download or other HTTP request. Secrets are already redacted when a record is made. */
 export interface CallRecord {
   /** From 1, increasing for the life of the proxy; not reset by reset(). */
   sequence: number;
   startTime: Date;
   kind: CallKind;
   state: CallState;
-  /** Thrift method, CLOUDFETCH_METHOD for downloads, '' when a Thrift body did not decode. */
+  /**
+   * Thrift method, CLOUDFETCH_METHOD for downloads, "<HTTP method> <path without query>" for other HTTP
+   * requests, '' when a Thrift body did not decode.
+   */
   method: string;
   messageType?: ThriftMessageType;
   seqid?: number;
@@ -53,6 +56,8 @@ export interface CallRecord {
   responseBytes: number;
   /** Name of the scenario that fired on this call. */
   scenario?: string;
+  /** The steps of that scenario that ran, in order, each explained in one line. */
+  steps?: readonly string[];
   error?: string;
 }
 
@@ -65,20 +70,64 @@ export interface CallFilter {
   methods?: readonly string[];
 }
 
-/** What a scenario does when it fires. Each kind is implemented by one small action in src/proxy/actions. */
-export type ActionSpec =
-  | { kind: 'http_status'; status: number; body: string; contentType: string; headers?: Readonly<Record<string, string>> }
-  | { kind: 'thrift_error'; statusCode: number; message: string; sqlState?: string }
-  | { kind: 'hold'; defaultMs: number }
-  | { kind: 'reset' };
+/** Which requests a scenario fires on. Every field is optional; the ones set must all hold (AND). */
+export interface ScenarioMatch {
+  /** 'thrift' matches decoded Thrift calls only (an undecodable body matches no Thrift scenario). */
+  kind?: CallKind;
+  /** The call's method (CallRecord.method) is one of these. */
+  methods?: readonly string[];
+  /** Host glob, case-insensitive: '*' any run of characters, '?' one character. */
+  host?: string;
+  /** Glob on the path without its query string. */
+  path?: string;
+  /** HTTP method, case-insensitive. */
+  httpMethod?: string;
+  /** A request header: present (no value) or equal to value. */
+  header?: { name: string; value?: string };
+  /** Decoded Thrift request fields, by dotted path. */
+  thriftFields?: readonly ThriftFieldMatch[];
+}
 
-/** A scenario as written in the catalog: which traffic (operation), what it does (action). */
+/** One decoded Thrift request field test; the value is compared as text (numbers and booleans as JSON writes them). */
+export interface ThriftFieldMatch {
+  path: string;
+  equals?: string;
+  contains?: string;
+}
+
+/**
+ * One step of a scenario, as data. Each kind is implemented by one module in src/steps (its parameters are
+ * checked, explained and run there); src/steps/registry.ts maps every kind to its module, so adding a kind here
+ * without a module is a compile error.
+ */
+export type StepSpec =
+  | { kind: 'delay'; durationMs: number }
+  | { kind: 'respond'; httpStatus: number; headers?: Readonly<Record<string, string>>; body: string; contentType?: string }
+  | {
+      kind: 'thrift_error';
+      statusCode: number;
+      errorMessage: string;
+      sqlState?: string;
+      errorCode?: number;
+      /** Answer with a TApplicationException (EXCEPTION message) of this type instead of a TStatus REPLY. */
+      applicationExceptionType?: number;
+    }
+  | { kind: 'reset' }
+  | { kind: 'close' }
+  | { kind: 'hold'; durationMs: number }
+  | { kind: 'forward' };
+
+export type StepKind = StepSpec['kind'];
+
+/** The parameters of one step kind. */
+export type StepOf<K extends StepKind> = Extract<StepSpec, { kind: K }>;
+
+/** A scenario: which requests (match), what happens to them (steps, in order). Completion is set when enabled. */
 export interface ScenarioDefinition {
   name: string;
   description: string;
-  /** CLOUDFETCH_METHOD, ANY_THRIFT_OPERATION, or a Thrift method name. */
-  operation: string;
-  action: ActionSpec;
+  match: ScenarioMatch;
+  steps: readonly StepSpec[];
   ticket?: string;
 }
 
@@ -90,7 +139,7 @@ export interface EnableOptions {
   untilDisabled?: boolean;
   /** Let K matching requests pass first. */
   skip?: number;
-  /** Hold time override, only for hold actions. */
+  /** Hold time override, only for scenarios with a hold step. */
   durationMs?: number;
   keepCallHistory?: boolean;
 }
@@ -98,34 +147,47 @@ export interface EnableOptions {
 /** A scenario definition with its live state. */
 export interface ScenarioStatus {
   definition: ScenarioDefinition;
+  /** One of the proxy's own scenarios: cannot be redefined or deleted. */
+  builtin: boolean;
+  /** One line a person can read: the match and the steps. */
+  explanation: string;
   enabled: boolean;
   remainingFirings: number;
   untilDisabled: boolean;
   skipRemaining: number;
-  /** Hold time in force (override or default), for hold actions. */
+  /** Hold time in force (override or default), for scenarios with a hold step. */
   durationMs?: number;
   firedCount: number;
   lastFiredTime?: Date;
 }
 
-/** The traffic facts a scenario is matched against. */
+/** The traffic facts a scenario is matched against. Built per request from what the proxy already has. */
 export interface MatchFacts {
   kind: CallKind;
-  /** Thrift method of a decoded CALL; undefined for downloads and undecodable bodies. */
+  /** The recorded method; for Thrift only a decoded CALL's (undefined otherwise). */
   method?: string;
+  host: string;
+  /** Path and query as the client sent it. */
+  url: string;
+  httpMethod: string;
+  /** Node's raw header list: name, value, name, value, ... (searched only when a header matcher is set). */
+  rawHeaders: readonly string[];
+  /** Decoded Thrift request fields, for thrift_fields matchers. */
+  request?: NamedFields;
 }
 
-/** What the engine hands the proxy when a scenario fires: the action to perform, fully resolved. */
+/** What the engine hands the proxy when a scenario fires: the steps to run, with EnableScenario overrides applied. */
 export interface Firing {
   scenario: string;
-  action: ActionSpec;
-  /** For hold actions: the hold time in force. */
-  holdMs?: number;
+  steps: readonly StepSpec[];
 }
 
-export type ScenarioErrorCode = 'not_found' | 'invalid_argument';
+export type ScenarioErrorCode = 'not_found' | 'invalid_argument' | 'already_exists' | 'failed_precondition';
 
-/** Errors the control API maps to gRPC NOT_FOUND / INVALID_ARGUMENT. The message says what to fix. */
+/**
+ * Errors the control API maps to gRPC NOT_FOUND / INVALID_ARGUMENT / ALREADY_EXISTS / FAILED_PRECONDITION.
+ * The message says what to fix.
+ */
 export class ScenarioError extends Error {
   constructor(
     readonly code: ScenarioErrorCode,

@@ -1,6 +1,7 @@
 // One request's way through the proxy, always in this order: classify → (Thrift: read and decode the body) →
-// record → ask the scenarios → act (answer, hold, reset or forward) → record the outcome. Traffic that is
-// neither Thrift nor CloudFetch is forwarded untouched and not recorded.
+// record → ask the scenarios → run the firing scenario's steps (src/steps, on a StepExchange) or forward →
+// record the outcome. Every request is recorded: Thrift calls, CloudFetch downloads, and any other HTTP request
+// as kind 'http' (its body streams through unread).
 //
 // Thrift bodies are kept in memory to be decoded, each only up to a cap (PipelineLimits). A request body longer
 // than its cap is not decoded: it is recorded with method '' and a decodeError saying so, streams on to the
@@ -14,14 +15,15 @@ import { CallKind, CLOUDFETCH_METHOD, Firing, MatchFacts } from '../core/model';
 import { redactUrl } from '../core/redact';
 import { CallStart } from '../journal/call-journal';
 import { ScenarioEngine } from '../scenarios/engine';
+import { pathOf } from '../scenarios/match';
 import { HeldRequests } from './actions/hold';
-import { resetConnection, resetError } from './actions/reset';
-import { respondStatus } from './actions/respond-status';
-import { respondThriftError, ThriftCallIdentity } from './actions/thrift-error';
+import { RelayHook } from './reply/shaped-relay';
+import { ThriftCallIdentity } from '../thrift/call-identity';
 import { Classifier } from './classify';
 import { errorText } from './error-text';
 import { ForwardOutcome, ForwardRequest, UpstreamForwarder } from './forward-upstream';
 import { CallOutcome, CallRecorder, RecordedCall } from './recorded-call';
+import { StepExchange } from './step-exchange';
 import {
   REPLY_NOT_DECODED_KEY,
   thriftReplyFacts,
@@ -100,7 +102,7 @@ export class RequestPipeline {
         else this.safely(request, () => this.oversizedThriftCall(request, read.prefix));
       });
     } else if (kind === 'cloudfetch') this.safely(request, () => this.cloudFetchDownload(request));
-    else this.safely(request, () => this.passThrough(request));
+    else this.safely(request, () => this.httpRequest(request));
   }
 
   /** Requests a scenario is holding right now. */
@@ -122,19 +124,28 @@ export class RequestPipeline {
   private thriftCall(request: ProxiedRequest, body: Buffer): void {
     const facts = thriftRequestFacts(body);
     const call = this.begin(request, 'thrift', facts.record.method, body.length, facts.record);
-    this.safely(request, () => this.decide(request, call, { kind: 'thrift', method: facts.matchMethod }, { body, partial: false, identity: facts.identity }), call);
+    const match = matchFacts(request, 'thrift', facts.matchMethod);
+    match.request = facts.record.request;
+    this.safely(request, () => this.decide(request, call, match, { body, partial: false, identity: facts.identity }), call);
   }
 
   /** Not decoded, so no method to match and no identity to echo; the rest of the body streams on. */
   private oversizedThriftCall(request: ProxiedRequest, prefix: Buffer): void {
     const record: ThriftRequestFacts['record'] = { method: '', decoded: false, decodeError: tooLargeRequestError(this.limits.maxThriftRequestBytes) };
     const call = this.begin(request, 'thrift', '', prefix.length, record);
-    this.safely(request, () => this.decide(request, call, { kind: 'thrift', method: undefined }, { body: prefix, partial: true }), call);
+    this.safely(request, () => this.decide(request, call, matchFacts(request, 'thrift', undefined), { body: prefix, partial: true }), call);
   }
 
   private cloudFetchDownload(request: ProxiedRequest): void {
     const call = this.begin(request, 'cloudfetch', CLOUDFETCH_METHOD, 0, undefined);
-    this.safely(request, () => this.decide(request, call, { kind: 'cloudfetch' }, undefined), call);
+    this.safely(request, () => this.decide(request, call, matchFacts(request, 'cloudfetch', CLOUDFETCH_METHOD), undefined), call);
+  }
+
+  /** Any other HTTP request: recorded as "<METHOD> <path>" (no query: it may carry secrets), body streamed. */
+  private httpRequest(request: ProxiedRequest): void {
+    const method = `${request.req.method ?? ''} ${pathOf(request.req.url ?? '/')}`;
+    const call = this.begin(request, 'http', method, 0, undefined);
+    this.safely(request, () => this.decide(request, call, matchFacts(request, 'http', method), undefined), call);
   }
 
   /** A bug in a step must cost one request (answered 500, recorded as failed), never the proxy process. */
@@ -142,36 +153,18 @@ export class RequestPipeline {
     try {
       step();
     } catch (error) {
-      this.deps.log.error('request handling failed', { host: request.hostname, error: errorText(error) });
-      const { res } = request;
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('thrift-fault-proxy: internal error\n');
-      } else res.destroy();
-      call?.fail(`proxy internal error: ${errorText(error)}`);
+      this.internalError(request, error, call);
     }
   }
 
-  private passThrough(request: ProxiedRequest): void {
-    const forwarded: ForwardRequest = {
-      req: request.req,
-      res: request.res,
-      secure: request.secure,
-      hostname: request.hostname,
-      port: request.port,
-      collectReply: false,
-    };
-    this.deps.forwarder.forward(forwarded, (outcome) => {
-      // No path in this log line: requests we do not understand may carry secrets in their URLs.
-      if (this.deps.log.enabled('debug')) {
-        this.deps.log.debug('passed through', {
-          method: request.req.method,
-          host: request.hostname,
-          httpStatus: outcome.httpStatus,
-          error: outcome.error,
-        });
-      }
-    });
+  private internalError(request: ProxiedRequest, error: unknown, call: RecordedCall | undefined): void {
+    this.deps.log.error('request handling failed', { host: request.hostname, error: errorText(error) });
+    const { res } = request;
+    if (!res.headersSent && !res.destroyed) {
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('thrift-fault-proxy: internal error\n');
+    } else res.destroy();
+    call?.fail(`proxy internal error: ${errorText(error)}`);
   }
 
   // Hot path: records are built field by field (no object spreads), one shape for every call.
@@ -196,59 +189,26 @@ export class RequestPipeline {
   private decide(request: ProxiedRequest, call: RecordedCall, facts: MatchFacts, thrift: ThriftContext | undefined): void {
     const firing = this.deps.engine.claim(facts);
     if (firing === undefined) {
-      this.forward(request, call, thrift);
+      this.forward(request, call, thrift, undefined);
       return;
     }
     call.markScenario(firing.scenario);
-    this.act(request, call, firing, thrift);
+    this.runSteps(request, call, facts.kind, firing, thrift);
   }
 
-  private act(request: ProxiedRequest, call: RecordedCall, firing: Firing, thrift: ThriftContext | undefined): void {
-    const { req, res } = request;
-    const action = firing.action;
-    switch (action.kind) {
-      case 'http_status': {
-        req.resume(); // an unread request body would stall the kept-alive connection
-        const responseBytes = respondStatus(res, action);
-        completeWhenSent(res, call, { httpStatus: action.status, responseBytes });
-        return;
-      }
-      case 'thrift_error': {
-        req.resume();
-        if (thrift?.identity === undefined) {
-          // Nothing to echo (not a decodable Thrift call): say it the way the original proxy did, as HTTP 500.
-          const responseBytes = respondStatus(res, { kind: 'http_status', status: 500, body: action.message, contentType: 'text/plain; charset=utf-8' });
-          completeWhenSent(res, call, { httpStatus: 500, responseBytes });
-          return;
-        }
-        const reply = respondThriftError(res, action, thrift.identity);
-        completeWhenSent(res, call, { httpStatus: 200, responseBytes: reply.length, ...thriftReplyFacts(reply) });
-        return;
-      }
-      case 'hold':
-        this.holdThenForward(request, call, firing, thrift);
-        return;
-      case 'reset':
-        resetConnection(request.clientSocket);
-        call.fail(resetError(firing.scenario));
-        return;
-    }
-  }
-
-  private holdThenForward(request: ProxiedRequest, call: RecordedCall, firing: Firing, thrift: ThriftContext | undefined): void {
-    const ms = firing.holdMs ?? (firing.action.kind === 'hold' ? firing.action.defaultMs : 0);
-    void this.holds.hold(ms, request.res).then((outcome) => {
-      if (outcome === 'elapsed' || outcome === 'released') {
-        this.forward(request, call, thrift);
-        return;
-      }
-      const who = outcome === 'aborted' ? 'the proxy closed' : 'the client closed the connection';
-      call.fail(`${who} while scenario ${firing.scenario} held the request`);
-      request.res.destroy();
+  private runSteps(request: ProxiedRequest, call: RecordedCall, kind: CallKind, firing: Firing, thrift: ThriftContext | undefined): void {
+    const exchange = new StepExchange(firing.scenario, kind, thrift?.identity, call, {
+      req: request.req,
+      res: request.res,
+      clientSocket: request.clientSocket,
+      holds: this.holds,
+      forward: (hooks) => this.forward(request, call, thrift, hooks),
+      internalError: (error) => this.internalError(request, error, call),
     });
+    exchange.run(firing.steps);
   }
 
-  private forward(request: ProxiedRequest, call: RecordedCall, thrift: ThriftContext | undefined): void {
+  private forward(request: ProxiedRequest, call: RecordedCall, thrift: ThriftContext | undefined, hooks: readonly RelayHook[] | undefined): void {
     const forwarded: ForwardRequest = {
       req: request.req,
       res: request.res,
@@ -258,6 +218,10 @@ export class RequestPipeline {
       collectReply: thrift !== undefined,
       maxReplyBytes: this.limits.maxThriftReplyBytes,
     };
+    if (hooks !== undefined) {
+      forwarded.replyHooks = hooks;
+      forwarded.clientSocket = request.clientSocket;
+    }
     if (thrift?.partial === true) forwarded.bodyPrefix = thrift.body;
     else if (thrift !== undefined) forwarded.body = thrift.body;
     this.deps.forwarder.forward(forwarded, (outcome: ForwardOutcome) => {
@@ -313,13 +277,16 @@ function readBodyUpTo(req: http.IncomingMessage, maxBytes: number, done: (read: 
   req.resume();
 }
 
-function completeWhenSent(res: http.ServerResponse, call: RecordedCall, outcome: CallOutcome): void {
-  if (res.writableFinished) {
-    call.complete(outcome);
-    return;
-  }
-  res.once('finish', () => call.complete(outcome));
-  res.once('close', () => {
-    if (!res.writableFinished) call.fail('the client closed the connection before the reply was complete', outcome);
-  });
+/** The facts the engine matches: one small object per request, pointing at what the request already has. */
+function matchFacts(request: ProxiedRequest, kind: CallKind, method: string | undefined): MatchFacts {
+  const { req } = request;
+  return {
+    kind,
+    method,
+    host: request.hostname,
+    url: req.url ?? '/',
+    httpMethod: req.method ?? '',
+    rawHeaders: req.rawHeaders,
+    request: undefined,
+  };
 }

@@ -14,6 +14,7 @@ export type CallOutcome = Omit<CallEnd, 'state' | 'error' | 'durationMs'>;
 export class RecordedCall {
   private readonly startedAt = performance.now();
   private finishedRecord: CallRecord | undefined;
+  private steps: string[] | undefined;
 
   constructor(
     private readonly journal: CallRecorder,
@@ -29,6 +30,12 @@ export class RecordedCall {
     this.record = this.journal.annotate(this.record, { scenario });
   }
 
+  /** Adds a step of the scenario that is running on this call (its explanation), visible while in flight. */
+  noteStep(step: string): void {
+    (this.steps ??= []).push(step);
+    this.record = this.journal.annotate(this.record, { steps: [...this.steps] });
+  }
+
   complete(outcome: CallOutcome): void {
     this.end({ ...outcome, state: 'completed' });
   }
@@ -41,6 +48,7 @@ export class RecordedCall {
   private end(patch: CallEnd): void {
     if (this.finishedRecord !== undefined) return;
     patch.durationMs = performance.now() - this.startedAt;
+    if (this.steps !== undefined) patch.steps = this.steps;
     this.finishedRecord = this.journal.finish(this.record, patch);
   }
 }

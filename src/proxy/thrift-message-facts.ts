@@ -3,7 +3,7 @@
 import { CallRecord } from '../core/model';
 import { decodeThriftMessage } from '../thrift/decoder';
 import { nameCall, nameReply } from '../thrift/naming';
-import { ThriftCallIdentity } from './actions/thrift-error';
+import { ThriftCallIdentity } from '../thrift/call-identity';
 
 export interface ThriftRequestFacts {
   record: Pick<CallRecord, 'method' | 'messageType' | 'seqid' | 'decoded' | 'decodeError' | 'request'>;

@@ -1,24 +1,42 @@
-// Every failure the proxy can inject, as data. Names, status codes, hold times and tickets are those of the
-// original mitmproxy-based thrift-proxy-server, so existing driver test suites switch over by changing only their
+// Every built-in failure, as data: each a match (which requests) and steps (what happens to them), the same
+// shape as a scenario defined over gRPC. Names, status codes, hold times and tickets are those of the original
+// mitmproxy-based thrift-proxy-server, so existing driver test suites switch over by changing only their
 // client. Bodies imitate what the real service sends, because drivers parse them (e.g. Azure's XML error codes).
-import { ActionSpec, ANY_THRIFT_OPERATION, CLOUDFETCH_METHOD, ScenarioDefinition } from '../core/model';
+//
+// Descriptions say what happens and which driver setting makes it bite; what a driver then does (retry, fail)
+// is each driver's own policy and is not claimed here (README's findings say what the Node.js driver did).
+import { deepFreeze } from '../core/freeze';
+import { ScenarioDefinition, ScenarioMatch, StepOf, StepSpec } from '../core/model';
 
 /** TStatusCode values a Thrift error scenario may carry. */
 const TSTATUS_ERROR = 3;
 const TSTATUS_INVALID_HANDLE = 4;
 
 /**
+ * Seconds in the Retry-After of the built-in 429 and 503 answers: small, so that a driver that honours it retries
+ * soon, and present, so that its Retry-After path runs.
+ */
+export const BUILTIN_RETRY_AFTER_SECONDS = 1;
+const RETRY_AFTER = { 'Retry-After': String(BUILTIN_RETRY_AFTER_SECONDS) };
+
+const CLOUDFETCH: ScenarioMatch = { kind: 'cloudfetch' };
+const ANY_THRIFT_CALL: ScenarioMatch = { kind: 'thrift' };
+function thriftCall(method: string): ScenarioMatch {
+  return { kind: 'thrift', methods: [method] };
+}
+
+/**
  * An Azure Blob Storage error: the XML body with the service's error code, and the x-ms-error-code header
  * Azure sends alongside it. The RequestId is fixed: a scenario's answer is reproducible.
  */
-function azureError(status: number, code: string, message: string, detail?: string): ActionSpec {
+function azureError(status: number, code: string, message: string, detail?: string, extraHeaders?: Record<string, string>): StepOf<'respond'> {
   const requestLine = 'RequestId:5f2e6a1c-301e-0046-2c4b-8a3b5f000000\nTime:2024-05-14T09:31:07.4462145Z';
   const detailElement = detail === undefined ? '' : `<AuthenticationErrorDetail>${detail}</AuthenticationErrorDetail>`;
   return {
-    kind: 'http_status',
-    status,
+    kind: 'respond',
+    httpStatus: status,
     contentType: 'application/xml',
-    headers: { 'x-ms-error-code': code },
+    headers: { 'x-ms-error-code': code, ...extraHeaders },
     body:
       '<?xml version="1.0" encoding="utf-8"?>' +
       `<Error><Code>${code}</Code><Message>${message}\n${requestLine}</Message>${detailElement}</Error>`,
@@ -26,22 +44,18 @@ function azureError(status: number, code: string, message: string, detail?: stri
 }
 
 /** What a Databricks workspace front end answers when it refuses a request before the warehouse sees it. */
-function gatewayError(status: number, errorCode: string, message: string): ActionSpec {
-  return {
-    kind: 'http_status',
-    status,
+function gatewayError(status: number, errorCode: string, message: string, headers?: Record<string, string>): StepOf<'respond'> {
+  const step: StepOf<'respond'> = {
+    kind: 'respond',
+    httpStatus: status,
     contentType: 'application/json',
     body: JSON.stringify({ error_code: errorCode, message }),
   };
+  return headers === undefined ? step : { ...step, headers };
 }
 
-/** Frozen all the way down: every front end shares these objects, and none may rewrite a scenario. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
+function one(step: StepSpec): readonly StepSpec[] {
+  return [step];
 }
 
 export const SCENARIO_CATALOG: readonly ScenarioDefinition[] = deepFreeze([
@@ -51,83 +65,94 @@ export const SCENARIO_CATALOG: readonly ScenarioDefinition[] = deepFreeze([
     description:
       'The presigned CloudFetch link has expired: Azure-style 403 AuthorizationQueryParametersError (the original ' +
       "proxy's error code, kept so existing suites match) with a \"signature not valid in the specified time frame\" " +
-      'detail. A driver should re-fetch the link via FetchResults and retry the download.',
-    operation: CLOUDFETCH_METHOD,
-    action: azureError(
-      403,
-      'AuthorizationQueryParametersError',
-      'Server failed to authenticate the request. The presigned URL has expired: its signed expiry time (se) is in the past.',
-      'Signature not valid in the specified time frame: Start [Tue, 14 May 2024 09:00:00 GMT] - ' +
-        'Expiry [Tue, 14 May 2024 09:15:00 GMT] - Current [Tue, 14 May 2024 09:31:07 GMT]',
+      'detail. A driver should fetch fresh links (FetchResults) and download again.',
+    match: CLOUDFETCH,
+    steps: one(
+      azureError(
+        403,
+        'AuthorizationQueryParametersError',
+        'Server failed to authenticate the request. The presigned URL has expired: its signed expiry time (se) is in the past.',
+        'Signature not valid in the specified time frame: Start [Tue, 14 May 2024 09:00:00 GMT] - ' +
+          'Expiry [Tue, 14 May 2024 09:15:00 GMT] - Current [Tue, 14 May 2024 09:31:07 GMT]',
+      ),
     ),
     ticket: 'PECOBLR-1131',
   },
   {
     name: 'cloudfetch_400',
-    description: 'Cloud storage rejects the download as malformed (400 Bad Request). Not retryable.',
-    operation: CLOUDFETCH_METHOD,
-    action: azureError(400, 'InvalidQueryParameterValue', 'Value for one of the query parameters specified in the request URI is invalid.'),
+    description:
+      'Cloud storage rejects the download as malformed (400 Bad Request). Whether a driver retries a 400 is its own ' +
+      'policy: drivers differ.',
+    match: CLOUDFETCH,
+    steps: one(azureError(400, 'InvalidQueryParameterValue', 'Value for one of the query parameters specified in the request URI is invalid.')),
   },
   {
     name: 'cloudfetch_403',
-    description: 'Cloud storage forbids the download (403 Forbidden: expired link or insufficient permissions).',
-    operation: CLOUDFETCH_METHOD,
-    action: azureError(403, 'AuthorizationFailure', 'This request is not authorized to perform this operation.'),
+    description:
+      'Cloud storage forbids the download (403 Forbidden: expired link or insufficient permissions). A driver may ' +
+      'fetch fresh links first.',
+    match: CLOUDFETCH,
+    steps: one(azureError(403, 'AuthorizationFailure', 'This request is not authorized to perform this operation.')),
     ticket: 'ES-1624602',
   },
   {
     name: 'cloudfetch_404',
     description: 'The result file does not exist (404 Not Found).',
-    operation: CLOUDFETCH_METHOD,
-    action: azureError(404, 'BlobNotFound', 'The specified blob does not exist.'),
+    match: CLOUDFETCH,
+    steps: one(azureError(404, 'BlobNotFound', 'The specified blob does not exist.')),
   },
   {
     name: 'cloudfetch_405',
     description: 'Cloud storage refuses the HTTP method (405 Method Not Allowed).',
-    operation: CLOUDFETCH_METHOD,
-    action: azureError(405, 'UnsupportedHttpVerb', "The resource doesn't support specified Http Verb."),
+    match: CLOUDFETCH,
+    steps: one(azureError(405, 'UnsupportedHttpVerb', "The resource doesn't support specified Http Verb.")),
   },
   {
     name: 'cloudfetch_412',
     description: 'A precondition of the download is not met (412 Precondition Failed).',
-    operation: CLOUDFETCH_METHOD,
-    action: azureError(412, 'ConditionNotMet', 'The condition specified using HTTP conditional header(s) is not met.'),
+    match: CLOUDFETCH,
+    steps: one(azureError(412, 'ConditionNotMet', 'The condition specified using HTTP conditional header(s) is not met.')),
   },
   {
     name: 'cloudfetch_500',
-    description: 'Cloud storage fails internally (500 Internal Server Error). Retryable.',
-    operation: CLOUDFETCH_METHOD,
-    action: azureError(500, 'InternalError', 'Server encountered an internal error. Please try again after some time.'),
+    description: 'Cloud storage fails internally (500 Internal Server Error); a transient failure a driver may retry.',
+    match: CLOUDFETCH,
+    steps: one(azureError(500, 'InternalError', 'Server encountered an internal error. Please try again after some time.')),
   },
   {
     name: 'cloudfetch_503',
-    description: 'Cloud storage is busy or throttling (503 Service Unavailable). Retryable.',
-    operation: CLOUDFETCH_METHOD,
-    action: azureError(503, 'ServerBusy', 'The server is currently unable to receive requests. Please retry your request.'),
+    description:
+      `Cloud storage is busy or throttling (503 Service Unavailable, Retry-After: ${BUILTIN_RETRY_AFTER_SECONDS}); a ` +
+      'transient failure a driver may retry, after the Retry-After if it honours it.',
+    match: CLOUDFETCH,
+    steps: one(
+      azureError(503, 'ServerBusy', 'The server is currently unable to receive requests. Please retry your request.', undefined, RETRY_AFTER),
+    ),
   },
   {
     name: 'cloudfetch_timeout',
     description:
-      'The download hangs longer than a driver\'s usual 60 s timeout, then completes normally. A driver should time ' +
-      'out and retry or fail cleanly.',
-    operation: CLOUDFETCH_METHOD,
-    action: { kind: 'hold', defaultMs: 65_000 },
+      'The download hangs for 65 s, then completes normally. It times out only a driver whose CloudFetch download ' +
+      'timeout is shorter: set that timeout below 65 s (or arm it with a duration longer than the timeout); a driver with a longer ' +
+      'timeout (the ADBC C# driver defaults to 15 minutes) just waits.',
+    match: CLOUDFETCH,
+    steps: one({ kind: 'hold', durationMs: 65_000 }),
     ticket: 'BL-13239',
   },
   {
     name: 'cloudfetch_connection_reset',
-    description: 'The connection is cut during the download (TCP reset, no HTTP response). Retryable.',
-    operation: CLOUDFETCH_METHOD,
-    action: { kind: 'reset' },
+    description: 'The connection is cut during the download (TCP reset, no HTTP response); a network failure a driver may retry.',
+    match: CLOUDFETCH,
+    steps: one({ kind: 'reset' }),
     ticket: 'BL-13580',
   },
   {
     name: 'long_running_cloud_fetch',
     description:
-      'A slow download that eventually succeeds. A driver must keep the operation alive meanwhile ' +
-      '(e.g. GetOperationStatus heartbeats).',
-    operation: CLOUDFETCH_METHOD,
-    action: { kind: 'hold', defaultMs: 15_000 },
+      'A slow download (held 15 s) that eventually succeeds. Shows whether a driver keeps the operation alive ' +
+      'meanwhile (e.g. GetOperationStatus heartbeats); it times out only a driver whose CloudFetch timeout is shorter.',
+    match: CLOUDFETCH,
+    steps: one({ kind: 'hold', durationMs: 15_000 }),
   },
 
   // ---- Thrift calls and sessions ---------------------------------------------------------------------------------
@@ -136,78 +161,81 @@ export const SCENARIO_CATALOG: readonly ScenarioDefinition[] = deepFreeze([
     description:
       'The server no longer knows the session: ExecuteStatement gets a TStatus INVALID_HANDLE. A driver should ' +
       'report it (or open a new session), not hang.',
-    operation: 'ExecuteStatement',
-    action: {
+    match: thriftCall('ExecuteStatement'),
+    steps: one({
       kind: 'thrift_error',
       statusCode: TSTATUS_INVALID_HANDLE,
-      message: 'Invalid SessionHandle: the session does not exist or has expired',
-    },
+      errorMessage: 'Invalid SessionHandle: the session does not exist or has expired',
+    }),
   },
   {
     name: 'session_timeout_premature',
     description:
       'The server closed the session early for inactivity: the next Thrift call gets a TStatus ERROR saying the ' +
       'session expired.',
-    operation: ANY_THRIFT_OPERATION,
-    action: {
+    match: ANY_THRIFT_CALL,
+    steps: one({
       kind: 'thrift_error',
       statusCode: TSTATUS_ERROR,
-      message: 'Session expired due to inactivity. Open a new session and retry.',
-    },
+      errorMessage: 'Session expired due to inactivity. Open a new session and retry.',
+    }),
   },
   {
     name: 'expired_credentials',
     description:
       'The access token has expired: OpenSession is refused with HTTP 401. An OAuth driver should refresh its token.',
-    operation: 'OpenSession',
-    action: {
-      kind: 'http_status',
-      status: 401,
+    match: thriftCall('OpenSession'),
+    steps: one({
+      kind: 'respond',
+      httpStatus: 401,
       contentType: 'application/json',
       headers: { 'www-authenticate': 'Bearer error="invalid_token", error_description="The access token expired"' },
       body: JSON.stringify({ error_code: 'EXPIRED_TOKEN', message: 'Token is expired. Please obtain a new access token.' }),
-    },
+    }),
   },
   {
     name: 'network_timeout_open_session',
-    description: 'OpenSession hangs (network timeout), then goes through. A driver should apply its connect timeout.',
-    operation: 'OpenSession',
-    action: { kind: 'hold', defaultMs: 35_000 },
+    description:
+      'OpenSession hangs for 35 s, then goes through. It times out only a driver whose connect (or socket) timeout ' +
+      'is shorter: set that timeout below 35 s (or arm it with a duration longer than the timeout); a driver with a longer one (the ' +
+      'ADBC C# driver raises its connect timeout to 900 s) is only delayed.',
+    match: thriftCall('OpenSession'),
+    steps: one({ kind: 'hold', durationMs: 35_000 }),
   },
   {
     name: 'network_failure_close_session',
     description: 'The connection is cut on CloseSession (TCP reset, no HTTP response). Closing should not hang or throw unhandled.',
-    operation: 'CloseSession',
-    action: { kind: 'reset' },
+    match: thriftCall('CloseSession'),
+    steps: one({ kind: 'reset' }),
   },
   {
     name: 'service_unavailable_503_open_session',
-    description: 'The workspace is temporarily unavailable on OpenSession (HTTP 503).',
-    operation: 'OpenSession',
-    action: gatewayError(503, 'TEMPORARILY_UNAVAILABLE', 'The service is temporarily unavailable. Please try again later.'),
+    description: `The workspace is temporarily unavailable on OpenSession (HTTP 503, Retry-After: ${BUILTIN_RETRY_AFTER_SECONDS}).`,
+    match: thriftCall('OpenSession'),
+    steps: one(gatewayError(503, 'TEMPORARILY_UNAVAILABLE', 'The service is temporarily unavailable. Please try again later.', RETRY_AFTER)),
   },
   {
     name: 'request_timeout_408_open_session',
     description: 'The front end timed out waiting for the OpenSession request (HTTP 408).',
-    operation: 'OpenSession',
-    action: gatewayError(408, 'REQUEST_TIMEOUT', 'The request timed out before the server received it completely.'),
+    match: thriftCall('OpenSession'),
+    steps: one(gatewayError(408, 'REQUEST_TIMEOUT', 'The request timed out before the server received it completely.')),
   },
   {
     name: 'bad_gateway_502_open_session',
     description: 'A gateway got a bad answer from the warehouse on OpenSession (HTTP 502).',
-    operation: 'OpenSession',
-    action: gatewayError(502, 'BAD_GATEWAY', 'The gateway received an invalid response from the upstream server.'),
+    match: thriftCall('OpenSession'),
+    steps: one(gatewayError(502, 'BAD_GATEWAY', 'The gateway received an invalid response from the upstream server.')),
   },
   {
     name: 'gateway_timeout_504_open_session',
     description: 'A gateway timed out waiting for the warehouse on OpenSession (HTTP 504).',
-    operation: 'OpenSession',
-    action: gatewayError(504, 'GATEWAY_TIMEOUT', 'The gateway timed out waiting for the upstream server.'),
+    match: thriftCall('OpenSession'),
+    steps: one(gatewayError(504, 'GATEWAY_TIMEOUT', 'The gateway timed out waiting for the upstream server.')),
   },
   {
     name: 'too_many_requests_429_open_session',
-    description: 'OpenSession is rate limited (HTTP 429).',
-    operation: 'OpenSession',
-    action: gatewayError(429, 'REQUEST_LIMIT_EXCEEDED', 'Too many requests. Please wait and try again.'),
+    description: `OpenSession is rate limited (HTTP 429, Retry-After: ${BUILTIN_RETRY_AFTER_SECONDS}).`,
+    match: thriftCall('OpenSession'),
+    steps: one(gatewayError(429, 'REQUEST_LIMIT_EXCEEDED', 'Too many requests. Please wait and try again.', RETRY_AFTER)),
   },
 ]);

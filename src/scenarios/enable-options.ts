@@ -1,16 +1,17 @@
 // Checks EnableScenario overrides against a scenario before anything changes, and resolves them to the armed state.
 import { EnableOptions, ScenarioDefinition, ScenarioError } from '../core/model';
+import { MAX_WAIT_MS } from '../steps/limits';
 
 export const MAX_TIMES = 1_000_000;
 export const MAX_SKIP = 1_000_000;
-export const MAX_HOLD_MS = 3_600_000;
+export const MAX_HOLD_MS = MAX_WAIT_MS;
 
 /** How a scenario is armed once its options have been checked. */
 export interface ArmedOptions {
   remainingFirings: number;
   untilDisabled: boolean;
   skipRemaining: number;
-  /** Only for hold scenarios: the override, or undefined to use the default. */
+  /** Only for scenarios with a hold step: the override, or undefined to use the default. */
   durationMs?: number;
 }
 
@@ -40,10 +41,10 @@ export function armOptions(definition: ScenarioDefinition, opts: EnableOptions, 
   const skip = opts.skip === undefined ? 0 : requireIntegerIn(opts.skip, 'skip', 0, MAX_SKIP);
   let durationMs: number | undefined;
   if (opts.durationMs !== undefined) {
-    if (definition.action.kind !== 'hold') {
+    if (!hasHoldStep(definition)) {
       throw invalid(
-        `scenario '${definition.name}' does not hold (its action is ${definition.action.kind}); a duration applies ` +
-          `only to hold scenarios: ${holdScenarios.join(', ')}`,
+        `scenario '${definition.name}' does not hold (its steps are ${definition.steps.map((s) => s.kind).join(', ')}); ` +
+          `a duration applies only to scenarios with a hold step: ${holdScenarios.join(', ')}`,
       );
     }
     if (!Number.isInteger(opts.durationMs) || opts.durationMs < 0 || opts.durationMs > MAX_HOLD_MS) {
@@ -54,4 +55,8 @@ export function armOptions(definition: ScenarioDefinition, opts: EnableOptions, 
     durationMs = opts.durationMs;
   }
   return { remainingFirings: untilDisabled ? 0 : times, untilDisabled, skipRemaining: skip, durationMs };
+}
+
+export function hasHoldStep(definition: ScenarioDefinition): boolean {
+  return definition.steps.some((step) => step.kind === 'hold');
 }

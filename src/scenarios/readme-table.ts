@@ -1,49 +1,59 @@
 // The README's scenario table, generated from the catalog so the documentation cannot drift from the code.
-import { ActionSpec, ANY_THRIFT_OPERATION, CLOUDFETCH_METHOD, ScenarioDefinition } from '../core/model';
+import { ANY_THRIFT_OPERATION, CLOUDFETCH_METHOD, ScenarioDefinition, StepSpec } from '../core/model';
+import { formatMs } from '../steps/limits';
+import { TSTATUS_NAMES } from '../steps/thrift-error';
+import { explainStep } from '../steps/registry';
 import { SCENARIO_CATALOG } from './catalog';
+import { explainMatch, operationOf } from './match';
 
 export const README_TABLE_BEGIN = '<!-- scenarios:begin -->';
 export const README_TABLE_END = '<!-- scenarios:end -->';
-
-const TSTATUS_NAMES: Readonly<Record<number, string>> = {
-  3: 'ERROR_STATUS',
-  4: 'INVALID_HANDLE_STATUS',
-};
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-function describeMatch(operation: string): string {
+function describeMatch(definition: ScenarioDefinition): string {
+  const operation = operationOf(definition.match);
   if (operation === CLOUDFETCH_METHOD) return `CloudFetch download (\`${CLOUDFETCH_METHOD}\`)`;
   if (operation === ANY_THRIFT_OPERATION) return `any Thrift call (\`${ANY_THRIFT_OPERATION}\`)`;
-  return `\`${operation}\``;
+  if (operation !== '') return `\`${operation}\``;
+  return explainMatch(definition.match);
 }
 
-function describeAction(action: ActionSpec): string {
-  switch (action.kind) {
-    case 'http_status':
-      return `HTTP ${action.status} (\`${action.contentType}\`)`;
+function retryAfterOf(headers: Readonly<Record<string, string>> | undefined): string | undefined {
+  for (const [name, value] of Object.entries(headers ?? {})) if (name.toLowerCase() === 'retry-after') return value;
+  return undefined;
+}
+
+function describeStep(step: StepSpec): string {
+  switch (step.kind) {
+    case 'respond': {
+      const retryAfter = retryAfterOf(step.headers);
+      return `HTTP ${step.httpStatus} (\`${step.contentType ?? 'text/plain'}\`${retryAfter === undefined ? '' : `, \`Retry-After: ${retryAfter}\``})`;
+    }
     case 'thrift_error':
-      return `Thrift reply with TStatus ${TSTATUS_NAMES[action.statusCode] ?? action.statusCode}: "${action.message}"`;
+      return `Thrift reply with TStatus ${TSTATUS_NAMES[step.statusCode] ?? step.statusCode}: "${step.errorMessage}"`;
     case 'hold':
       return 'hold, then forward';
     case 'reset':
       return 'TCP reset, no HTTP response';
+    default:
+      return explainStep(step);
   }
 }
 
-function formatDefault(action: ActionSpec): string {
-  if (action.kind !== 'hold') return '';
-  return `${action.defaultMs / 1000} s`;
+function formatDefault(steps: readonly StepSpec[]): string {
+  const hold = steps.find((step) => step.kind === 'hold');
+  return hold?.kind === 'hold' ? `${formatMs(hold.durationMs).replace(/s$/, ' s')}` : '';
 }
 
 function row(definition: ScenarioDefinition): string {
   const cells = [
     `\`${definition.name}\``,
-    describeMatch(definition.operation),
-    `${describeAction(definition.action)}. ${definition.description}`,
-    formatDefault(definition.action),
+    describeMatch(definition),
+    `${definition.steps.map(describeStep).join(', then ')}. ${definition.description}`,
+    formatDefault(definition.steps),
     definition.ticket ?? '',
   ];
   return `| ${cells.map(cell).join(' | ')} |`;

@@ -49,3 +49,28 @@ export function encodeThriftErrorReply(o: ThriftErrorReplyOptions): Buffer {
     body: struct({ id: RESULT_SUCCESS_FIELD, value: resp }),
   });
 }
+
+export interface ThriftApplicationExceptionOptions {
+  method: string;
+  seqid: number;
+  protocol: 'binary' | 'compact';
+  strictHeader?: boolean;
+  /** TApplicationException type: 0 UNKNOWN ... 6 INTERNAL_ERROR, 7 PROTOCOL_ERROR ... 10. */
+  type: number;
+  message: string;
+}
+
+const APPLICATION_EXCEPTION_MESSAGE_FIELD = 1;
+const APPLICATION_EXCEPTION_TYPE_FIELD = 2;
+
+/** An EXCEPTION message carrying a TApplicationException, as a Thrift server sends for a failure of the call itself. */
+export function encodeThriftApplicationException(o: ThriftApplicationExceptionOptions): Buffer {
+  return encodeThriftMessage({
+    protocol: o.protocol,
+    strictHeader: o.strictHeader ?? true,
+    name: o.method,
+    type: 'exception',
+    seqid: o.seqid,
+    body: struct({ id: APPLICATION_EXCEPTION_MESSAGE_FIELD, value: text(o.message) }, { id: APPLICATION_EXCEPTION_TYPE_FIELD, value: i32(o.type) }),
+  });
+}

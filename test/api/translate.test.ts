@@ -187,7 +187,9 @@ describe('calls', () => {
 describe('scenarios', () => {
   it('describes each action kind and reports 0 firings left when unlimited or disabled', () => {
     const hold = scenarioToProto({
-      definition: { name: 'cloudfetch_timeout', description: 'd', operation: 'CloudFetchDownload', action: { kind: 'hold', defaultMs: 65_000 } },
+      definition: { name: 'cloudfetch_timeout', description: 'd', match: { kind: 'cloudfetch' }, steps: [{ kind: 'hold', durationMs: 65_000 }] },
+      builtin: true,
+      explanation: 'x',
       enabled: true,
       remainingFirings: Number.POSITIVE_INFINITY,
       untilDisabled: true,
@@ -205,9 +207,11 @@ describe('scenarios', () => {
       definition: {
         name: 'cloudfetch_503',
         description: 'd',
-        operation: 'CloudFetchDownload',
-        action: { kind: 'http_status', status: 503, body: 'Service Unavailable', contentType: 'text/plain' },
+        match: { kind: 'cloudfetch' },
+        steps: [{ kind: 'respond', httpStatus: 503, body: 'Service Unavailable', contentType: 'text/plain' }],
       },
+      builtin: true,
+      explanation: 'x',
       enabled: true,
       remainingFirings: 2,
       untilDisabled: false,

@@ -83,7 +83,7 @@ describe('ProxyControl', () => {
     expect(control.listScenarios().filter((s) => s.enabled).map((s) => s.definition.name)).toEqual(['cloudfetch_404', 'expired_credentials']);
     expect(control.disableScenario('cloudfetch_404').enabled).toBe(false);
     expect(control.disableAllScenarios()).toEqual(['expired_credentials']);
-    expect(engine.claim({ kind: 'thrift', method: 'OpenSession' })).toBeUndefined();
+    expect(engine.claim({ kind: 'thrift', method: 'OpenSession', host: 'h', url: '/', httpMethod: 'POST', rawHeaders: [] })).toBeUndefined();
     expect(control.proxyInfo()).toBe(INFO);
   });
 });

@@ -60,7 +60,7 @@ it('shows the injected cloudfetch_503 download, then the successful retry of tha
   const lines = run.stdout.split('\n');
   const act = lines.slice(lines.findIndex((l) => l.startsWith('== A CloudFetch download answered 503')), lines.findIndex((l) => l.startsWith('== The warehouse says')));
   expect(act.length).toBeGreaterThan(0);
-  expect(act).toContain('EnableScenario cloudfetch_503: respond HTTP 503, fires once');
+  expect(act).toContain('EnableScenario cloudfetch_503: respond HTTP 503 (Retry-After: 1), fires once');
 
   const injected = act.findIndex((l) => /^ {2}\[WatchCalls\] #\d+ GET \S+ -> HTTP 503 \d+ ms {2}<== cloudfetch_503$/.test(l));
   expect(injected).toBeGreaterThanOrEqual(0);

@@ -5,7 +5,6 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { HeldRequests } from '../../src/proxy/actions/hold';
 import { resetConnection, resetError } from '../../src/proxy/actions/reset';
-import { respondStatus } from '../../src/proxy/actions/respond-status';
 import { sendAndCollect } from '../helpers/proxied-client';
 import { settle } from '../helpers/wait-for';
 
@@ -22,32 +21,6 @@ async function serverWith(handler: http.RequestListener): Promise<{ port: number
       }),
   };
 }
-
-describe('respondStatus', () => {
-  it('answers with the status, body, content type and extra headers, and reports the body size', async () => {
-    let reported = -1;
-    const server = await serverWith((_req, res) => {
-      reported = respondStatus(res, {
-        kind: 'http_status',
-        status: 403,
-        body: 'AuthorizationQueryParametersError: expired — ✓',
-        contentType: 'application/xml',
-        headers: { 'x-ms-error-code': 'AuthorizationFailure' },
-      });
-    });
-    try {
-      const res = await sendAndCollect(http, { host: '127.0.0.1', port: server.port, path: '/' });
-      expect(res.status).toBe(403);
-      expect(res.headers['content-type']).toBe('application/xml');
-      expect(res.headers['x-ms-error-code']).toBe('AuthorizationFailure');
-      expect(res.body.toString('utf8')).toBe('AuthorizationQueryParametersError: expired — ✓');
-      expect(reported).toBe(res.body.length);
-      expect(Number(res.headers['content-length'])).toBe(res.body.length);
-    } finally {
-      await server.close();
-    }
-  });
-});
 
 describe('HeldRequests', () => {
   /** A response that is still open (its client waiting), as a held request has. */

@@ -3,6 +3,7 @@
 // matching request passes untouched.
 import { ScenarioDefinition } from '../../src/core/model';
 import { SCENARIO_CATALOG } from '../../src/scenarios/catalog';
+import { operationOf } from '../../src/scenarios/match';
 import { ScenarioRig, SendOutcome, sendTraffic, startScenarioRig, STORED_FILE, trafficFor } from '../helpers/scenario-rig';
 import { decodeReply, readMessageHeader, T } from '../helpers/thrift-messages';
 
@@ -11,11 +12,11 @@ const HOLD_MS = 120;
 type StatusResp = { status: { statusCode: number; errorMessage?: string }; read(p: unknown): void };
 
 function expectEffect(scenario: ScenarioDefinition, outcome: SendOutcome, upstreamContacted: boolean, seqid: number): void {
-  const action = scenario.action;
+  const action = scenario.steps[0];
   switch (action.kind) {
-    case 'http_status':
+    case 'respond':
       if (!outcome.ok) throw outcome.error;
-      expect(outcome.response.status).toBe(action.status);
+      expect(outcome.response.status).toBe(action.httpStatus);
       expect(outcome.response.body.toString()).toBe(action.body);
       expect(upstreamContacted).toBe(false);
       return;
@@ -25,7 +26,7 @@ function expectEffect(scenario: ScenarioDefinition, outcome: SendOutcome, upstre
       const reply = decodeReply(outcome.response.body, T.TExecuteStatementResp as never as new () => StatusResp);
       expect(reply.seqid).toBe(seqid);
       expect(reply.success?.status.statusCode).toBe(action.statusCode);
-      expect(reply.success?.status.errorMessage).toBe(action.message);
+      expect(reply.success?.status.errorMessage).toBe(action.errorMessage);
       expect(upstreamContacted).toBe(false);
       return;
     }
@@ -40,6 +41,8 @@ function expectEffect(scenario: ScenarioDefinition, outcome: SendOutcome, upstre
       if (!outcome.ok) expect(outcome.error.code).toBe('ECONNRESET');
       expect(upstreamContacted).toBe(false);
       return;
+    default:
+      throw new Error(`no check for a built-in ${action.kind} step`);
   }
 }
 
@@ -67,20 +70,21 @@ describe('catalog scenarios, end to end', () => {
 
   it.each(SCENARIO_CATALOG.map((s) => [s.name, s] as const))('%s fires once as described', async (name, scenario) => {
     const { proxy } = rig;
-    const transport = scenario.operation === 'CloudFetchDownload' ? 'https' : 'http';
-    proxy.engine.enable(name, scenario.action.kind === 'hold' ? { durationMs: HOLD_MS } : {});
+    const operation = operationOf(scenario.match);
+    const transport = operation === 'CloudFetchDownload' ? 'https' : 'http';
+    proxy.engine.enable(name, scenario.steps[0].kind === 'hold' ? { durationMs: HOLD_MS } : {});
     const seqid = 1000 + SCENARIO_CATALOG.indexOf(scenario);
-    const traffic = trafficFor(scenario.operation, transport, rig.plain.port, seqid);
+    const traffic = trafficFor(operation, transport, rig.plain.port, seqid);
 
     const firstSequence = proxy.journal.nextSequence;
     const before = rig.upstreamRequestCount();
     const fired = await sendTraffic(proxy, traffic);
     expectEffect(scenario, fired, rig.upstreamRequestCount() > before, seqid);
     const firedCall = await proxy.waitForCall((c) => c.sequence === firstSequence, `the call ${name} fired on`);
-    expect(firedCall).toMatchObject({ scenario: name, method: traffic.method, state: scenario.action.kind === 'reset' ? 'failed' : 'completed' });
+    expect(firedCall).toMatchObject({ scenario: name, method: traffic.method, state: scenario.steps[0].kind === 'reset' ? 'failed' : 'completed' });
     expect(proxy.engine.get(name)).toMatchObject({ enabled: false, firedCount: 1 });
 
-    const next = await sendTraffic(proxy, trafficFor(scenario.operation, transport, rig.plain.port, seqid + 100));
+    const next = await sendTraffic(proxy, trafficFor(operation, transport, rig.plain.port, seqid + 100));
     expectUntouched(next, traffic.method);
     const nextCall = await proxy.waitForCall((c) => c.sequence === firstSequence + 1, 'the call after the scenario');
     expect(nextCall.scenario).toBeUndefined();

@@ -2,7 +2,7 @@
 // with a status, answer with a Thrift error the driver's generated classes decode, hold then forward, reset.
 import http from 'node:http';
 import https from 'node:https';
-import { ActionSpec } from '../../src/core/model';
+import { StepKind, StepOf } from '../../src/core/model';
 import { parseHostMapping } from '../../src/proxy/host-map';
 import { SCENARIO_CATALOG } from '../../src/scenarios/catalog';
 import { TunnelAgent } from '../helpers/proxied-client';
@@ -12,10 +12,10 @@ import { decodeReply, encodeMessage, executeStatementRequest, T } from '../helpe
 import { STORAGE_HOST } from '../helpers/tls-fixtures';
 import { waitFor } from '../helpers/wait-for';
 
-function actionOf<K extends ActionSpec['kind']>(name: string, kind: K): Extract<ActionSpec, { kind: K }> {
-  const action = SCENARIO_CATALOG.find((s) => s.name === name)?.action;
-  if (action?.kind !== kind) throw new Error(`catalog scenario ${name} is not a ${kind} action`);
-  return action as Extract<ActionSpec, { kind: K }>;
+function actionOf<K extends StepKind>(name: string, kind: K): StepOf<K> {
+  const action = SCENARIO_CATALOG.find((s) => s.name === name)?.steps[0];
+  if (action?.kind !== kind) throw new Error(`catalog scenario ${name} is not a ${kind} step`);
+  return action as StepOf<K>;
 }
 
 describe('scenario actions', () => {
@@ -33,7 +33,7 @@ describe('scenario actions', () => {
 
   describe.each<Transport>(['http', 'https'])('over %s', (transport) => {
     it('http_status: answers with the status and body without contacting the server', async () => {
-      const action = actionOf('service_unavailable_503_open_session', 'http_status');
+      const action = actionOf('service_unavailable_503_open_session', 'respond');
       rig.proxy.engine.enable('service_unavailable_503_open_session');
       const before = rig.upstreamRequestCount();
       const outcome = await sendTraffic(rig.proxy, trafficFor('OpenSession', transport, rig.plain.port));
@@ -59,13 +59,13 @@ describe('scenario actions', () => {
       const reply = decodeReply(outcome.response.body, T.TExecuteStatementResp as never as new () => { status: { statusCode: number; errorMessage: string }; read(p: unknown): void }, protocol);
       expect(reply).toMatchObject({ method: 'ExecuteStatement', type: 2, seqid: 4141 });
       expect(reply.success?.status.statusCode).toBe(action.statusCode);
-      expect(reply.success?.status.errorMessage).toBe(action.message);
+      expect(reply.success?.status.errorMessage).toBe(action.errorMessage);
       expect(rig.upstreamRequestCount()).toBe(before);
       const call = await rig.proxy.waitForCall((c) => c.scenario === 'invalid_session_handle' && c.seqid === 4141 && c.sequence >= rig.proxy.journal.nextSequence - 1, 'the answered call');
       expect(call).toMatchObject({
         state: 'completed',
         httpStatus: 200,
-        replyStatus: { statusCode: action.statusCode, statusName: 'INVALID_HANDLE_STATUS', errorMessage: action.message },
+        replyStatus: { statusCode: action.statusCode, statusName: 'INVALID_HANDLE_STATUS', errorMessage: action.errorMessage },
       });
     });
 

@@ -62,7 +62,7 @@ describe('proxy transport', () => {
     await secure?.close();
   });
 
-  it('forwards a plain HTTP request and its answer unchanged, without recording it', async () => {
+  it('forwards a plain HTTP request and its answer unchanged, recording it as an HTTP call', async () => {
     const body = Buffer.from([0, 1, 2, 250, 255, 13, 10, 0x80, 0x01]);
     const before = proxy.journal.nextSequence;
     const res = await requestViaProxy(proxy.port, {
@@ -79,7 +79,9 @@ describe('proxy transport', () => {
     expect(seen.body.equals(body)).toBe(true);
     expect(seen.headers['x-client']).toBe('yes');
     expect(seen.headers['proxy-connection']).toBeUndefined();
-    expect(proxy.journal.nextSequence).toBe(before);
+    const call = await proxy.waitForCall((c) => c.sequence === before && c.state !== 'in_flight', 'the recorded PUT');
+    expect(call).toMatchObject({ kind: 'http', method: 'PUT /api/2.0/things', path: '/api/2.0/things?x=1', httpMethod: 'PUT', httpStatus: 201 });
+    expect(call.requestBytes).toBe(body.length);
   });
 
   it('intercepts HTTPS through CONNECT with a certificate from its own CA, keeping the name for the upstream', async () => {

@@ -1,10 +1,23 @@
 import { SCENARIO_CATALOG } from '../../src/scenarios/catalog';
-import { ActionSpec, ANY_THRIFT_OPERATION, CLOUDFETCH_METHOD, ScenarioDefinition } from '../../src/core/model';
+import { ANY_THRIFT_OPERATION, CLOUDFETCH_METHOD, ScenarioDefinition, StepOf, StepSpec } from '../../src/core/model';
+import { operationOf } from '../../src/scenarios/match';
 
 function scenario(name: string): ScenarioDefinition {
   const found = SCENARIO_CATALOG.find((d) => d.name === name);
   if (found === undefined) throw new Error(`catalog has no ${name}`);
   return found;
+}
+
+/** The one step of a built-in (each is one step). */
+function only(d: ScenarioDefinition): StepSpec {
+  expect(d.steps).toHaveLength(1);
+  return d.steps[0];
+}
+
+function respondStep(d: ScenarioDefinition): StepOf<'respond'> {
+  const step = only(d);
+  if (step.kind !== 'respond') throw new Error(`${d.name} does not respond`);
+  return step;
 }
 
 /** The original proxy's facts (docs: /work/shared/scenario-catalog.md): name, operation, effect, ticket. */
@@ -32,22 +45,22 @@ const ORIGINAL: [name: string, operation: string, effect: string, ticket?: strin
   ['too_many_requests_429_open_session', 'OpenSession', 'http 429'],
 ];
 
-function effectOf(action: ActionSpec): string {
-  switch (action.kind) {
-    case 'http_status':
-      return `http ${action.status}`;
+function effectOf(step: StepSpec): string {
+  switch (step.kind) {
+    case 'respond':
+      return `http ${step.httpStatus}`;
     case 'thrift_error':
-      return `thrift ${action.statusCode}`;
+      return `thrift ${step.statusCode}`;
     case 'hold':
-      return `hold ${action.defaultMs}`;
-    case 'reset':
-      return 'reset';
+      return `hold ${step.durationMs}`;
+    default:
+      return step.kind;
   }
 }
 
 describe('SCENARIO_CATALOG', () => {
   it('has the 21 scenarios of the original, in its order, with its operations, effects and tickets', () => {
-    expect(SCENARIO_CATALOG.map((d) => [d.name, d.operation, effectOf(d.action), d.ticket])).toEqual(
+    expect(SCENARIO_CATALOG.map((d) => [d.name, operationOf(d.match), effectOf(only(d)), d.ticket])).toEqual(
       ORIGINAL.map(([name, operation, effect, ticket]) => [name, operation, effect, ticket]),
     );
   });
@@ -57,50 +70,64 @@ describe('SCENARIO_CATALOG', () => {
   });
 
   it('answers an expired link with the original proxy\'s Azure-style AuthorizationQueryParametersError and an expired-signature detail', () => {
-    const action = scenario('cloudfetch_expired_link').action;
-    expect(action).toMatchObject({ kind: 'http_status', status: 403, contentType: 'application/xml' });
-    if (action.kind !== 'http_status') throw new Error('unreachable');
+    const action = respondStep(scenario('cloudfetch_expired_link'));
+    expect(action).toMatchObject({ kind: 'respond', httpStatus: 403, contentType: 'application/xml' });
     expect(action.headers).toEqual({ 'x-ms-error-code': 'AuthorizationQueryParametersError' });
     expect(action.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?><Error><Code>AuthorizationQueryParametersError<\/Code>/);
     expect(action.body).toMatch(/<AuthenticationErrorDetail>Signature not valid in the specified time frame: .*Expiry \[.*\] - Current \[/);
   });
 
   it('gives every CloudFetch status its Azure error code, in the body and the x-ms-error-code header', () => {
-    for (const d of SCENARIO_CATALOG.filter((s) => s.operation === CLOUDFETCH_METHOD && s.action.kind === 'http_status')) {
-      if (d.action.kind !== 'http_status') continue;
-      const code = d.action.headers?.['x-ms-error-code'];
+    for (const d of SCENARIO_CATALOG.filter((s) => operationOf(s.match) === CLOUDFETCH_METHOD && s.steps[0].kind === 'respond')) {
+      const action = respondStep(d);
+      const code = action.headers?.['x-ms-error-code'];
       expect(code).toMatch(/^[A-Za-z]+$/);
-      expect(d.action.body).toContain(`<Code>${code}</Code>`);
-      expect(d.action.contentType).toBe('application/xml');
+      expect(action.body).toContain(`<Code>${code}</Code>`);
+      expect(action.contentType).toBe('application/xml');
     }
   });
 
   it('refuses expired credentials with 401, a JSON body and an RFC 6750 challenge', () => {
-    const action = scenario('expired_credentials').action;
-    if (action.kind !== 'http_status') throw new Error('expected http_status');
+    const action = respondStep(scenario('expired_credentials'));
     expect(action.contentType).toBe('application/json');
     expect(JSON.parse(action.body)).toEqual({ error_code: 'EXPIRED_TOKEN', message: expect.stringMatching(/expired/) });
     expect(action.headers?.['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
   });
 
   it('answers OpenSession gateway failures with a JSON error body', () => {
-    for (const d of SCENARIO_CATALOG.filter((s) => s.name.endsWith('_open_session') && s.action.kind === 'http_status')) {
-      if (d.action.kind !== 'http_status') continue;
-      expect(d.action.contentType).toBe('application/json');
-      expect(JSON.parse(d.action.body)).toEqual({ error_code: expect.any(String), message: expect.any(String) });
+    for (const d of SCENARIO_CATALOG.filter((s) => s.name.endsWith('_open_session') && s.steps[0].kind === 'respond')) {
+      const action = respondStep(d);
+      expect(action.contentType).toBe('application/json');
+      expect(JSON.parse(action.body)).toEqual({ error_code: expect.any(String), message: expect.any(String) });
     }
   });
 
   it('words the Thrift errors the way the server does', () => {
-    expect(scenario('invalid_session_handle').action).toMatchObject({ kind: 'thrift_error', statusCode: 4, message: expect.stringMatching(/^Invalid SessionHandle: /) });
-    expect(scenario('session_timeout_premature').action).toMatchObject({ kind: 'thrift_error', statusCode: 3, message: expect.stringMatching(/^Session expired due to inactivity/) });
+    expect(only(scenario('invalid_session_handle'))).toMatchObject({ kind: 'thrift_error', statusCode: 4, errorMessage: expect.stringMatching(/^Invalid SessionHandle: /) });
+    expect(only(scenario('session_timeout_premature'))).toMatchObject({ kind: 'thrift_error', statusCode: 3, errorMessage: expect.stringMatching(/^Session expired due to inactivity/) });
   });
 
   it('is frozen, so no front end can rewrite a scenario', () => {
     const d = scenario('cloudfetch_timeout');
     expect(Object.isFrozen(SCENARIO_CATALOG)).toBe(true);
     expect(Object.isFrozen(d)).toBe(true);
-    expect(Object.isFrozen(d.action)).toBe(true);
-    expect(Object.isFrozen((scenario('cloudfetch_503').action as { headers: object }).headers)).toBe(true);
+    expect(Object.isFrozen(d.steps[0])).toBe(true);
+    expect(Object.isFrozen(respondStep(scenario('cloudfetch_503')).headers)).toBe(true);
+  });
+
+  it('sends a short Retry-After with every built-in 429 and 503 (and no other status)', () => {
+    for (const d of SCENARIO_CATALOG) {
+      const step = only(d);
+      if (step.kind !== 'respond') continue;
+      const retryAfter = step.headers?.['Retry-After'];
+      if (step.httpStatus === 429 || step.httpStatus === 503) expect(retryAfter).toMatch(/^[1-5]$/);
+      else expect(retryAfter).toBeUndefined();
+    }
+  });
+
+  it('says which driver timeout makes each hold bite, without claiming one driver\'s policy for all', () => {
+    expect(scenario('cloudfetch_timeout').description).toMatch(/CloudFetch download timeout .*below 65 s/);
+    expect(scenario('network_timeout_open_session').description).toMatch(/connect \(or socket\) timeout .*below 35 s/);
+    expect(scenario('cloudfetch_400').description).not.toMatch(/not retryable/i);
   });
 });

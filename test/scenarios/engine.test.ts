@@ -2,9 +2,14 @@ import { ScenarioEngine } from '../../src/scenarios/engine';
 import { SCENARIO_CATALOG } from '../../src/scenarios/catalog';
 import { EnableOptions, Firing, MatchFacts, ScenarioDefinition, ScenarioError } from '../../src/core/model';
 
-const download: MatchFacts = { kind: 'cloudfetch' };
-const openSession: MatchFacts = { kind: 'thrift', method: 'OpenSession' };
-const execute: MatchFacts = { kind: 'thrift', method: 'ExecuteStatement' };
+/** Facts of a request: only kind and method matter to the built-ins. */
+function f(facts: Pick<MatchFacts, 'kind'> & Partial<MatchFacts>): MatchFacts {
+  return { host: 'example.test', url: '/', httpMethod: 'POST', rawHeaders: [], ...facts };
+}
+
+const download = f({ kind: 'cloudfetch', method: 'CloudFetchDownload' });
+const openSession = f({ kind: 'thrift', method: 'OpenSession' });
+const execute = f({ kind: 'thrift', method: 'ExecuteStatement' });
 
 function engine(now?: () => Date): ScenarioEngine {
   return new ScenarioEngine(SCENARIO_CATALOG, { now });
@@ -75,7 +80,7 @@ describe('ScenarioEngine', () => {
     const firing = e.claim(download);
     expect(firing).toEqual<Firing>({
       scenario: 'cloudfetch_503',
-      action: SCENARIO_CATALOG.find((d) => d.name === 'cloudfetch_503')!.action,
+      steps: SCENARIO_CATALOG.find((d) => d.name === 'cloudfetch_503')!.steps,
     });
     expect(e.claim(download)).toBeUndefined();
     expect(e.get('cloudfetch_503')).toMatchObject({ enabled: false, remainingFirings: 0, firedCount: 1, lastFiredTime: clock });
@@ -108,25 +113,25 @@ describe('ScenarioEngine', () => {
   it('hands holds their time in force, and disables a one-shot hold before the hold starts', () => {
     const e = engine();
     e.enable('network_timeout_open_session');
-    expect(e.claim(openSession)).toMatchObject({ scenario: 'network_timeout_open_session', holdMs: 35_000 });
+    expect(e.claim(openSession)).toMatchObject({ scenario: 'network_timeout_open_session', steps: [{ kind: 'hold', durationMs: 35_000 }] });
     expect(e.get('network_timeout_open_session').enabled).toBe(false);
     e.enable('cloudfetch_timeout', { durationMs: 0 });
-    expect(e.claim(download)).toMatchObject({ action: { kind: 'hold', defaultMs: 65_000 }, holdMs: 0 });
+    expect(e.claim(download)).toMatchObject({ scenario: 'cloudfetch_timeout', steps: [{ kind: 'hold', durationMs: 0 }] });
     e.enable('long_running_cloud_fetch');
-    expect(e.claim(download)?.holdMs).toBe(15_000);
+    expect(e.claim(download)?.steps).toEqual([{ kind: 'hold', durationMs: 15_000 }]);
   });
 
   it('matches ThriftOperation on any decoded Thrift call, never on downloads or undecodable bodies', () => {
     const e = engine();
     e.enable('session_timeout_premature', { untilDisabled: true });
-    expect(e.claim({ kind: 'thrift', method: 'GetTables' })?.scenario).toBe('session_timeout_premature');
-    expect(e.claim({ kind: 'thrift' })).toBeUndefined();
-    expect(e.claim({ kind: 'thrift', method: '' })).toBeUndefined();
+    expect(e.claim(f({ kind: 'thrift', method: 'GetTables' }))?.scenario).toBe('session_timeout_premature');
+    expect(e.claim(f({ kind: 'thrift' }))).toBeUndefined();
+    expect(e.claim(f({ kind: 'thrift', method: '' }))).toBeUndefined();
     expect(e.claim(download)).toBeUndefined();
     // A Thrift method that happens to be called CloudFetchDownload is still not a download.
     e.disableAll();
     e.enable('cloudfetch_404');
-    expect(e.claim({ kind: 'thrift', method: 'CloudFetchDownload' })).toBeUndefined();
+    expect(e.claim(f({ kind: 'thrift', method: 'CloudFetchDownload' }))).toBeUndefined();
   });
 
   it('tries armed scenarios in catalog order; one still skipping lets the next fire', () => {
@@ -165,7 +170,7 @@ describe('ScenarioEngine', () => {
       [
         'cloudfetch_503',
         { durationMs: 1000 },
-        /scenario 'cloudfetch_503' does not hold \(its action is http_status\); a duration applies only to hold scenarios: cloudfetch_timeout, long_running_cloud_fetch, network_timeout_open_session/,
+        /scenario 'cloudfetch_503' does not hold \(its steps are respond\); a duration applies only to scenarios with a hold step: cloudfetch_timeout, long_running_cloud_fetch, network_timeout_open_session/,
       ],
     ];
     for (const [name, opts, message] of cases) {

@@ -54,7 +54,8 @@ describe('renderScenarioTable', () => {
     const row = (name: string): string => rows.find((r) => r.startsWith(`| \`${name}\` |`))!;
     expect(row('cloudfetch_timeout')).toMatch(/^\| `cloudfetch_timeout` \| CloudFetch download \(`CloudFetchDownload`\) \| hold, then forward\. .* \| 65 s \| BL-13239 \|$/);
     expect(row('network_timeout_open_session')).toMatch(/\| `OpenSession` \| hold, then forward\. .* \| 35 s \|  \|$/);
-    expect(row('cloudfetch_503')).toContain('| HTTP 503 (`application/xml`). ');
+    expect(row('cloudfetch_503')).toContain('| HTTP 503 (`application/xml`, `Retry-After: 1`). ');
+    expect(row('too_many_requests_429_open_session')).toContain('| HTTP 429 (`application/json`, `Retry-After: 1`). ');
     expect(row('session_timeout_premature')).toContain('| any Thrift call (`ThriftOperation`) | Thrift reply with TStatus ERROR_STATUS: "Session expired');
     expect(row('invalid_session_handle')).toContain('TStatus INVALID_HANDLE_STATUS: "Invalid SessionHandle');
     expect(row('cloudfetch_connection_reset')).toContain('| TCP reset, no HTTP response. ');
@@ -62,7 +63,7 @@ describe('renderScenarioTable', () => {
 
   it('escapes pipes and flattens newlines so a cell cannot break the table', () => {
     const odd = renderScenarioTable([
-      { name: 'odd', description: 'a | b\nc.', operation: 'GetInfo', action: { kind: 'hold', defaultMs: 1500 } },
+      { name: 'odd', description: 'a | b\nc.', match: { kind: 'thrift', methods: ['GetInfo'] }, steps: [{ kind: 'hold', durationMs: 1500 }] },
     ]);
     expect(odd.split('\n')[2]).toBe('| `odd` | `GetInfo` | hold, then forward. a \\| b c. | 1.5 s |  |');
   });

@@ -93,6 +93,8 @@ export enum CallKind {
   CALL_KIND_THRIFT = 1,
   /** CALL_KIND_CLOUD_FETCH - A CloudFetch download (HTTP GET to cloud storage). */
   CALL_KIND_CLOUD_FETCH = 2,
+  /** CALL_KIND_HTTP - Any other HTTP request (REST APIs, OAuth token endpoint, feature flags, telemetry, ...). */
+  CALL_KIND_HTTP = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -107,6 +109,9 @@ export function callKindFromJSON(object: any): CallKind {
     case 2:
     case "CALL_KIND_CLOUD_FETCH":
       return CallKind.CALL_KIND_CLOUD_FETCH;
+    case 3:
+    case "CALL_KIND_HTTP":
+      return CallKind.CALL_KIND_HTTP;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -122,6 +127,8 @@ export function callKindToJSON(object: CallKind): string {
       return "CALL_KIND_THRIFT";
     case CallKind.CALL_KIND_CLOUD_FETCH:
       return "CALL_KIND_CLOUD_FETCH";
+    case CallKind.CALL_KIND_HTTP:
+      return "CALL_KIND_HTTP";
     case CallKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -349,7 +356,201 @@ export function watchEventTypeToJSON(object: WatchEventType): string {
   }
 }
 
-/** ScenarioAction describes what a scenario does when it fires. */
+/** ScenarioDefinition is a scenario as data: which requests it matches and the steps it runs on them. */
+export interface ScenarioDefinition {
+  /** Unique name: letters, digits, '_', '-' and '.', at most 100 characters. */
+  name: string;
+  /** What the scenario simulates and what a driver is expected to do. */
+  description: string;
+  /** Which requests it fires on. Unset or empty: every request. */
+  match?:
+    | Match
+    | undefined;
+  /**
+   * What it does to a request it fires on, in order (at least one). A request that is not ended by a step
+   * (respond, thrift_error, reset, close) is forwarded after the last step.
+   */
+  steps: Step[];
+}
+
+/** Match selects requests. Every field is optional; the ones set must all hold (AND). */
+export interface Match {
+  /**
+   * Traffic kind: CALL_KIND_THRIFT (a decoded Thrift call), CALL_KIND_CLOUD_FETCH, CALL_KIND_HTTP (any other
+   * HTTP request). Unspecified: any kind.
+   */
+  kind: CallKind;
+  /**
+   * The call's method is one of these: a Thrift method ("FetchResults"), "CloudFetchDownload", or for kind
+   * HTTP the HTTP method and path ("POST /oidc/v1/token").
+   */
+  methods: string[];
+  /** Host name glob, case-insensitive: '*' matches any run of characters, '?' one (e.g. "*.blob.core.windows.net"). */
+  host: string;
+  /** Path glob (the path without its query string), same syntax (e.g. "/api/2.0/sql/statements*"). */
+  path: string;
+  /** HTTP method, case-insensitive (e.g. "GET"). */
+  httpMethod: string;
+  /** A request header that must be present (or have a value). */
+  header?:
+    | HeaderMatch
+    | undefined;
+  /** Decoded Thrift request fields that must hold (only decoded Thrift calls can match these). */
+  thriftFields: ThriftFieldMatch[];
+}
+
+/** HeaderMatch requires a request header. */
+export interface HeaderMatch {
+  /** Header name, case-insensitive. */
+  name: string;
+  /** Exact value; empty: the header only has to be present. */
+  value: string;
+}
+
+/** ThriftFieldMatch tests one field of the decoded Thrift request (as ListCalls shows it in Call.request). */
+export interface ThriftFieldMatch {
+  /** Dotted path into the request struct, e.g. "statement" or "getDirectResults.maxRows". */
+  path: string;
+  /** The field's value, written as text ("0", "true", "SELECT 1"), equals this exactly. */
+  equals?:
+    | string
+    | undefined;
+  /** The field's value, written as text, contains this. */
+  contains?: string | undefined;
+}
+
+/**
+ * Step is one thing a scenario does to a request. Steps run in order; a step either lets the next one run or
+ * ends the exchange.
+ */
+export interface Step {
+  /** The step kind and its parameters. */
+  kind?:
+    | //
+    /** Wait, then go on with the next step (or forward the request). */
+    { $case: "delay"; value: DelayStep }
+    | //
+    /** Answer with an HTTP status, headers and body; the request never reaches the server. */
+    { $case: "respond"; value: RespondStep }
+    | //
+    /** Answer a Thrift call with a Thrift error reply (or a TApplicationException). */
+    { $case: "thriftError"; value: ThriftErrorStep }
+    | //
+    /** Cut the client's connection with a TCP reset (RST); no HTTP response. */
+    { $case: "reset"; value: ResetStep }
+    | //
+    /** Close the client's connection normally (FIN) without an answer. */
+    { $case: "close"; value: CloseStep }
+    | //
+    /** Hold the request, then forward it; EnableScenario's duration overrides the hold time. */
+    { $case: "hold"; value: HoldStep }
+    | //
+    /** Forward the request to its server now (the default after the last step). */
+    { $case: "forward"; value: ForwardStep }
+    | undefined;
+}
+
+/** DelayStep waits before the next step. */
+export interface DelayStep {
+  /** How long (0 to 3600 s, whole milliseconds). */
+  duration?: Duration | undefined;
+}
+
+/** RespondStep answers the request itself. */
+export interface RespondStep {
+  /** HTTP status, 100 to 599 (but not 101). */
+  httpStatus: number;
+  /** Extra response headers, e.g. {"Retry-After": "3"}. */
+  headers: { [key: string]: string };
+  /** Response body (UTF-8 text). */
+  body: string;
+  /** Content-Type of the body; default "text/plain; charset=utf-8". */
+  contentType: string;
+}
+
+export interface RespondStep_HeadersEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * ThriftErrorStep answers a decoded Thrift call, in the caller's protocol, with the same method and seqid.
+ * A request that is not a decoded Thrift call gets HTTP 500 with error_message as its body instead.
+ */
+export interface ThriftErrorStep {
+  /** TStatusCode of the reply's TStatus: 3 ERROR_STATUS (default when 0), 4 INVALID_HANDLE_STATUS, or 0 to 4. */
+  statusCode: number;
+  /** TStatus.errorMessage (or the TApplicationException message). */
+  errorMessage: string;
+  /** TStatus.sqlState, e.g. "HY000"; empty: not sent. */
+  sqlState: string;
+  /** TStatus.errorCode; 0: not sent. */
+  errorCode: number;
+  /** Set: answer with a Thrift EXCEPTION message (TApplicationException) instead of a REPLY carrying a TStatus. */
+  applicationException?: ThriftApplicationException | undefined;
+}
+
+/** ThriftApplicationException selects a TApplicationException answer. */
+export interface ThriftApplicationException {
+  /** TApplicationException type: 0 UNKNOWN, 1 UNKNOWN_METHOD, ..., 6 INTERNAL_ERROR, 7 PROTOCOL_ERROR (0 to 10). */
+  type: number;
+}
+
+/** ResetStep has no parameters. */
+export interface ResetStep {
+}
+
+/** CloseStep has no parameters. */
+export interface CloseStep {
+}
+
+/** HoldStep holds the request, then forwards it. */
+export interface HoldStep {
+  /** Default hold time (0 to 3600 s, whole milliseconds); EnableScenario's duration overrides it. */
+  duration?: Duration | undefined;
+}
+
+/** ForwardStep has no parameters. */
+export interface ForwardStep {
+}
+
+/** DefineScenarioRequest carries a definition. */
+export interface DefineScenarioRequest {
+  /** The scenario to create or replace. */
+  scenario?: ScenarioDefinition | undefined;
+}
+
+/** DefineScenarioResponse carries the scenario as defined (disarmed). */
+export interface DefineScenarioResponse {
+  /** The scenario and its state. */
+  scenario?:
+    | Scenario
+    | undefined;
+  /** Whether a custom scenario of the same name was replaced. */
+  replaced: boolean;
+}
+
+/** DeleteScenarioRequest names the custom scenario to delete. */
+export interface DeleteScenarioRequest {
+  /** Scenario name. */
+  name: string;
+}
+
+/** DeleteScenarioResponse carries what was deleted. */
+export interface DeleteScenarioResponse {
+  /** The definition that was removed. */
+  scenario?:
+    | ScenarioDefinition
+    | undefined;
+  /** Whether it was armed when deleted. */
+  wasEnabled: boolean;
+}
+
+/**
+ * ScenarioAction summarizes what a scenario does when it fires, in the terms of the first API version (the
+ * full answer is Scenario.definition). It describes the step that decides the request's fate (the first that
+ * ends the exchange, else the hold); a step kind without an enum value here is SCENARIO_ACTION_KIND_UNSPECIFIED.
+ */
 export interface ScenarioAction {
   /** What kind of failure this is. */
   kind: ScenarioActionKind;
@@ -373,9 +574,12 @@ export interface Scenario {
   name: string;
   /** What the scenario simulates and what a driver is expected to do. */
   description: string;
-  /** Which traffic it matches: "CloudFetchDownload", "ThriftOperation" (any Thrift call) or a Thrift method name. */
+  /**
+   * Which traffic it matches, in the terms of the first API version: "CloudFetchDownload", "ThriftOperation"
+   * (any Thrift call) or a Thrift method name; empty when the match says more than that (see definition.match).
+   */
   operation: string;
-  /** What it does when it fires. */
+  /** What it does when it fires, summarized (see definition.steps for all of it). */
   action?:
     | ScenarioAction
     | undefined;
@@ -396,7 +600,17 @@ export interface Scenario {
   /** How often it has fired since the proxy started. */
   firedCount: bigint;
   /** When it last fired; unset if never. */
-  lastFiredTime?: Date | undefined;
+  lastFiredTime?:
+    | Date
+    | undefined;
+  /** The full definition: match and steps. */
+  definition?:
+    | ScenarioDefinition
+    | undefined;
+  /** Whether it is one of the proxy's built-in scenarios (which cannot be redefined or deleted). */
+  builtin: boolean;
+  /** One line a person can read, e.g. "on Thrift FetchResults: respond HTTP 503 (Retry-After: 3)". */
+  explanation: string;
 }
 
 /** ListScenariosRequest has no fields. */
@@ -435,7 +649,7 @@ export interface EnableScenarioRequest {
   skip?:
     | number
     | undefined;
-  /** Hold time, only for hold scenarios (0 to 3600 s). Unset: the scenario's default. */
+  /** Hold time, only for scenarios with a hold step (0 to 3600 s). Unset: the scenario's default. */
   duration?:
     | Duration
     | undefined;
@@ -483,7 +697,7 @@ export interface ThriftStatus {
   sqlState: string;
 }
 
-/** Call is one recorded Thrift call or CloudFetch download. Secrets are redacted. */
+/** Call is one recorded Thrift call, CloudFetch download or other HTTP request. Secrets are redacted. */
 export interface Call {
   /** Sequence number, starting at 1, increasing for the life of the proxy (not reset by ResetCalls). */
   sequence: bigint;
@@ -491,11 +705,14 @@ export interface Call {
   startTime?:
     | Date
     | undefined;
-  /** Thrift call or CloudFetch download. */
+  /** Thrift call, CloudFetch download or other HTTP request. */
   kind: CallKind;
   /** In flight, completed or failed. */
   state: CallState;
-  /** Thrift method name (e.g. "ExecuteStatement"); "CloudFetchDownload" for downloads; empty if undecodable. */
+  /**
+   * Thrift method name (e.g. "ExecuteStatement"); "CloudFetchDownload" for downloads; for other HTTP requests
+   * the HTTP method and the path without query ("POST /oidc/v1/token"); empty if a Thrift body is undecodable.
+   */
   method: string;
   /** Thrift message type of the request; unspecified for downloads. */
   messageType: ThriftMessageType;
@@ -540,6 +757,11 @@ export interface Call {
   scenario: string;
   /** Why the call failed (e.g. "connection reset by scenario", "upstream ECONNREFUSED"); empty otherwise. */
   error: string;
+  /**
+   * The steps of the scenario that ran on this call, in order, each as one line (e.g. "delay 2s", "reset the
+   * connection"); empty if no scenario fired.
+   */
+  steps: string[];
 }
 
 /** A filter on recorded calls. Unset fields match everything. */
@@ -705,6 +927,1762 @@ export interface GetProxyInfoResponse {
   /** The embedded fake warehouse, when started with --fake-warehouse. */
   fakeWarehouse?: FakeWarehouse | undefined;
 }
+
+function createBaseScenarioDefinition(): ScenarioDefinition {
+  return { name: "", description: "", match: undefined, steps: [] };
+}
+
+export const ScenarioDefinition: MessageFns<ScenarioDefinition> = {
+  encode(message: ScenarioDefinition, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.description !== "") {
+      writer.uint32(18).string(message.description);
+    }
+    if (message.match !== undefined) {
+      Match.encode(message.match, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.steps) {
+      Step.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScenarioDefinition {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScenarioDefinition();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.match = Match.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.steps.push(Step.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScenarioDefinition {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      match: isSet(object.match) ? Match.fromJSON(object.match) : undefined,
+      steps: globalThis.Array.isArray(object?.steps) ? object.steps.map((e: any) => Step.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ScenarioDefinition): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.match !== undefined) {
+      obj.match = Match.toJSON(message.match);
+    }
+    if (message.steps?.length) {
+      obj.steps = message.steps.map((e) => Step.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScenarioDefinition>, I>>(base?: I): ScenarioDefinition {
+    return ScenarioDefinition.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScenarioDefinition>, I>>(object: I): ScenarioDefinition {
+    const message = createBaseScenarioDefinition();
+    message.name = object.name ?? "";
+    message.description = object.description ?? "";
+    message.match = (object.match !== undefined && object.match !== null) ? Match.fromPartial(object.match) : undefined;
+    message.steps = object.steps?.map((e) => Step.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMatch(): Match {
+  return { kind: 0, methods: [], host: "", path: "", httpMethod: "", header: undefined, thriftFields: [] };
+}
+
+export const Match: MessageFns<Match> = {
+  encode(message: Match, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== 0) {
+      writer.uint32(8).int32(message.kind);
+    }
+    for (const v of message.methods) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.host !== "") {
+      writer.uint32(26).string(message.host);
+    }
+    if (message.path !== "") {
+      writer.uint32(34).string(message.path);
+    }
+    if (message.httpMethod !== "") {
+      writer.uint32(42).string(message.httpMethod);
+    }
+    if (message.header !== undefined) {
+      HeaderMatch.encode(message.header, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.thriftFields) {
+      ThriftFieldMatch.encode(v!, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Match {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.methods.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.host = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.httpMethod = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.header = HeaderMatch.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.thriftFields.push(ThriftFieldMatch.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Match {
+    return {
+      kind: isSet(object.kind) ? callKindFromJSON(object.kind) : 0,
+      methods: globalThis.Array.isArray(object?.methods) ? object.methods.map((e: any) => globalThis.String(e)) : [],
+      host: isSet(object.host) ? globalThis.String(object.host) : "",
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      httpMethod: isSet(object.httpMethod)
+        ? globalThis.String(object.httpMethod)
+        : isSet(object.http_method)
+        ? globalThis.String(object.http_method)
+        : "",
+      header: isSet(object.header) ? HeaderMatch.fromJSON(object.header) : undefined,
+      thriftFields: globalThis.Array.isArray(object?.thriftFields)
+        ? object.thriftFields.map((e: any) => ThriftFieldMatch.fromJSON(e))
+        : globalThis.Array.isArray(object?.thrift_fields)
+        ? object.thrift_fields.map((e: any) => ThriftFieldMatch.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: Match): unknown {
+    const obj: any = {};
+    if (message.kind !== 0) {
+      obj.kind = callKindToJSON(message.kind);
+    }
+    if (message.methods?.length) {
+      obj.methods = message.methods;
+    }
+    if (message.host !== "") {
+      obj.host = message.host;
+    }
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.httpMethod !== "") {
+      obj.httpMethod = message.httpMethod;
+    }
+    if (message.header !== undefined) {
+      obj.header = HeaderMatch.toJSON(message.header);
+    }
+    if (message.thriftFields?.length) {
+      obj.thriftFields = message.thriftFields.map((e) => ThriftFieldMatch.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Match>, I>>(base?: I): Match {
+    return Match.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Match>, I>>(object: I): Match {
+    const message = createBaseMatch();
+    message.kind = object.kind ?? 0;
+    message.methods = object.methods?.map((e) => e) || [];
+    message.host = object.host ?? "";
+    message.path = object.path ?? "";
+    message.httpMethod = object.httpMethod ?? "";
+    message.header = (object.header !== undefined && object.header !== null)
+      ? HeaderMatch.fromPartial(object.header)
+      : undefined;
+    message.thriftFields = object.thriftFields?.map((e) => ThriftFieldMatch.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseHeaderMatch(): HeaderMatch {
+  return { name: "", value: "" };
+}
+
+export const HeaderMatch: MessageFns<HeaderMatch> = {
+  encode(message: HeaderMatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HeaderMatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHeaderMatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HeaderMatch {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: HeaderMatch): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HeaderMatch>, I>>(base?: I): HeaderMatch {
+    return HeaderMatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HeaderMatch>, I>>(object: I): HeaderMatch {
+    const message = createBaseHeaderMatch();
+    message.name = object.name ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseThriftFieldMatch(): ThriftFieldMatch {
+  return { path: "", equals: undefined, contains: undefined };
+}
+
+export const ThriftFieldMatch: MessageFns<ThriftFieldMatch> = {
+  encode(message: ThriftFieldMatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.equals !== undefined) {
+      writer.uint32(18).string(message.equals);
+    }
+    if (message.contains !== undefined) {
+      writer.uint32(26).string(message.contains);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ThriftFieldMatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseThriftFieldMatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.equals = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.contains = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ThriftFieldMatch {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      equals: isSet(object.equals) ? globalThis.String(object.equals) : undefined,
+      contains: isSet(object.contains) ? globalThis.String(object.contains) : undefined,
+    };
+  },
+
+  toJSON(message: ThriftFieldMatch): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.equals !== undefined) {
+      obj.equals = message.equals;
+    }
+    if (message.contains !== undefined) {
+      obj.contains = message.contains;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ThriftFieldMatch>, I>>(base?: I): ThriftFieldMatch {
+    return ThriftFieldMatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ThriftFieldMatch>, I>>(object: I): ThriftFieldMatch {
+    const message = createBaseThriftFieldMatch();
+    message.path = object.path ?? "";
+    message.equals = object.equals ?? undefined;
+    message.contains = object.contains ?? undefined;
+    return message;
+  },
+};
+
+function createBaseStep(): Step {
+  return { kind: undefined };
+}
+
+export const Step: MessageFns<Step> = {
+  encode(message: Step, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.kind?.$case) {
+      case "delay":
+        DelayStep.encode(message.kind.value, writer.uint32(10).fork()).join();
+        break;
+      case "respond":
+        RespondStep.encode(message.kind.value, writer.uint32(18).fork()).join();
+        break;
+      case "thriftError":
+        ThriftErrorStep.encode(message.kind.value, writer.uint32(26).fork()).join();
+        break;
+      case "reset":
+        ResetStep.encode(message.kind.value, writer.uint32(34).fork()).join();
+        break;
+      case "close":
+        CloseStep.encode(message.kind.value, writer.uint32(42).fork()).join();
+        break;
+      case "hold":
+        HoldStep.encode(message.kind.value, writer.uint32(50).fork()).join();
+        break;
+      case "forward":
+        ForwardStep.encode(message.kind.value, writer.uint32(58).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Step {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = { $case: "delay", value: DelayStep.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = { $case: "respond", value: RespondStep.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = { $case: "thriftError", value: ThriftErrorStep.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.kind = { $case: "reset", value: ResetStep.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.kind = { $case: "close", value: CloseStep.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.kind = { $case: "hold", value: HoldStep.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.kind = { $case: "forward", value: ForwardStep.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Step {
+    return {
+      kind: isSet(object.delay)
+        ? { $case: "delay", value: DelayStep.fromJSON(object.delay) }
+        : isSet(object.respond)
+        ? { $case: "respond", value: RespondStep.fromJSON(object.respond) }
+        : isSet(object.thriftError)
+        ? { $case: "thriftError", value: ThriftErrorStep.fromJSON(object.thriftError) }
+        : isSet(object.thrift_error)
+        ? { $case: "thriftError", value: ThriftErrorStep.fromJSON(object.thrift_error) }
+        : isSet(object.reset)
+        ? { $case: "reset", value: ResetStep.fromJSON(object.reset) }
+        : isSet(object.close)
+        ? { $case: "close", value: CloseStep.fromJSON(object.close) }
+        : isSet(object.hold)
+        ? { $case: "hold", value: HoldStep.fromJSON(object.hold) }
+        : isSet(object.forward)
+        ? { $case: "forward", value: ForwardStep.fromJSON(object.forward) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: Step): unknown {
+    const obj: any = {};
+    if (message.kind?.$case === "delay") {
+      obj.delay = DelayStep.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "respond") {
+      obj.respond = RespondStep.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "thriftError") {
+      obj.thriftError = ThriftErrorStep.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "reset") {
+      obj.reset = ResetStep.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "close") {
+      obj.close = CloseStep.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "hold") {
+      obj.hold = HoldStep.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "forward") {
+      obj.forward = ForwardStep.toJSON(message.kind.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Step>, I>>(base?: I): Step {
+    return Step.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Step>, I>>(object: I): Step {
+    const message = createBaseStep();
+    switch (object.kind?.$case) {
+      case "delay": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "delay", value: DelayStep.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "respond": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "respond", value: RespondStep.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "thriftError": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "thriftError", value: ThriftErrorStep.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "reset": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "reset", value: ResetStep.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "close": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "close", value: CloseStep.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "hold": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "hold", value: HoldStep.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "forward": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "forward", value: ForwardStep.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseDelayStep(): DelayStep {
+  return { duration: undefined };
+}
+
+export const DelayStep: MessageFns<DelayStep> = {
+  encode(message: DelayStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.duration !== undefined) {
+      Duration.encode(message.duration, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DelayStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDelayStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.duration = Duration.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DelayStep {
+    return { duration: isSet(object.duration) ? Duration.fromJSON(object.duration) : undefined };
+  },
+
+  toJSON(message: DelayStep): unknown {
+    const obj: any = {};
+    if (message.duration !== undefined) {
+      obj.duration = Duration.toJSON(message.duration);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DelayStep>, I>>(base?: I): DelayStep {
+    return DelayStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DelayStep>, I>>(object: I): DelayStep {
+    const message = createBaseDelayStep();
+    message.duration = (object.duration !== undefined && object.duration !== null)
+      ? Duration.fromPartial(object.duration)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRespondStep(): RespondStep {
+  return { httpStatus: 0, headers: {}, body: "", contentType: "" };
+}
+
+export const RespondStep: MessageFns<RespondStep> = {
+  encode(message: RespondStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.httpStatus !== 0) {
+      writer.uint32(8).uint32(message.httpStatus);
+    }
+    globalThis.Object.entries(message.headers).forEach(([key, value]: [string, string]) => {
+      RespondStep_HeadersEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    if (message.body !== "") {
+      writer.uint32(26).string(message.body);
+    }
+    if (message.contentType !== "") {
+      writer.uint32(34).string(message.contentType);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RespondStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRespondStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.httpStatus = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = RespondStep_HeadersEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.headers[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.body = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.contentType = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RespondStep {
+    return {
+      httpStatus: isSet(object.httpStatus)
+        ? globalThis.Number(object.httpStatus)
+        : isSet(object.http_status)
+        ? globalThis.Number(object.http_status)
+        : 0,
+      headers: isObject(object.headers)
+        ? (globalThis.Object.entries(object.headers) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      body: isSet(object.body) ? globalThis.String(object.body) : "",
+      contentType: isSet(object.contentType)
+        ? globalThis.String(object.contentType)
+        : isSet(object.content_type)
+        ? globalThis.String(object.content_type)
+        : "",
+    };
+  },
+
+  toJSON(message: RespondStep): unknown {
+    const obj: any = {};
+    if (message.httpStatus !== 0) {
+      obj.httpStatus = Math.round(message.httpStatus);
+    }
+    if (message.headers) {
+      const entries = globalThis.Object.entries(message.headers) as [string, string][];
+      if (entries.length > 0) {
+        obj.headers = {};
+        entries.forEach(([k, v]) => {
+          obj.headers[k] = v;
+        });
+      }
+    }
+    if (message.body !== "") {
+      obj.body = message.body;
+    }
+    if (message.contentType !== "") {
+      obj.contentType = message.contentType;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RespondStep>, I>>(base?: I): RespondStep {
+    return RespondStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RespondStep>, I>>(object: I): RespondStep {
+    const message = createBaseRespondStep();
+    message.httpStatus = object.httpStatus ?? 0;
+    message.headers = (globalThis.Object.entries(object.headers ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.body = object.body ?? "";
+    message.contentType = object.contentType ?? "";
+    return message;
+  },
+};
+
+function createBaseRespondStep_HeadersEntry(): RespondStep_HeadersEntry {
+  return { key: "", value: "" };
+}
+
+export const RespondStep_HeadersEntry: MessageFns<RespondStep_HeadersEntry> = {
+  encode(message: RespondStep_HeadersEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RespondStep_HeadersEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRespondStep_HeadersEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RespondStep_HeadersEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: RespondStep_HeadersEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RespondStep_HeadersEntry>, I>>(base?: I): RespondStep_HeadersEntry {
+    return RespondStep_HeadersEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RespondStep_HeadersEntry>, I>>(object: I): RespondStep_HeadersEntry {
+    const message = createBaseRespondStep_HeadersEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseThriftErrorStep(): ThriftErrorStep {
+  return { statusCode: 0, errorMessage: "", sqlState: "", errorCode: 0, applicationException: undefined };
+}
+
+export const ThriftErrorStep: MessageFns<ThriftErrorStep> = {
+  encode(message: ThriftErrorStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.statusCode !== 0) {
+      writer.uint32(8).int32(message.statusCode);
+    }
+    if (message.errorMessage !== "") {
+      writer.uint32(18).string(message.errorMessage);
+    }
+    if (message.sqlState !== "") {
+      writer.uint32(26).string(message.sqlState);
+    }
+    if (message.errorCode !== 0) {
+      writer.uint32(32).int32(message.errorCode);
+    }
+    if (message.applicationException !== undefined) {
+      ThriftApplicationException.encode(message.applicationException, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ThriftErrorStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseThriftErrorStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.statusCode = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.errorMessage = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sqlState = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.errorCode = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.applicationException = ThriftApplicationException.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ThriftErrorStep {
+    return {
+      statusCode: isSet(object.statusCode)
+        ? globalThis.Number(object.statusCode)
+        : isSet(object.status_code)
+        ? globalThis.Number(object.status_code)
+        : 0,
+      errorMessage: isSet(object.errorMessage)
+        ? globalThis.String(object.errorMessage)
+        : isSet(object.error_message)
+        ? globalThis.String(object.error_message)
+        : "",
+      sqlState: isSet(object.sqlState)
+        ? globalThis.String(object.sqlState)
+        : isSet(object.sql_state)
+        ? globalThis.String(object.sql_state)
+        : "",
+      errorCode: isSet(object.errorCode)
+        ? globalThis.Number(object.errorCode)
+        : isSet(object.error_code)
+        ? globalThis.Number(object.error_code)
+        : 0,
+      applicationException: isSet(object.applicationException)
+        ? ThriftApplicationException.fromJSON(object.applicationException)
+        : isSet(object.application_exception)
+        ? ThriftApplicationException.fromJSON(object.application_exception)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ThriftErrorStep): unknown {
+    const obj: any = {};
+    if (message.statusCode !== 0) {
+      obj.statusCode = Math.round(message.statusCode);
+    }
+    if (message.errorMessage !== "") {
+      obj.errorMessage = message.errorMessage;
+    }
+    if (message.sqlState !== "") {
+      obj.sqlState = message.sqlState;
+    }
+    if (message.errorCode !== 0) {
+      obj.errorCode = Math.round(message.errorCode);
+    }
+    if (message.applicationException !== undefined) {
+      obj.applicationException = ThriftApplicationException.toJSON(message.applicationException);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ThriftErrorStep>, I>>(base?: I): ThriftErrorStep {
+    return ThriftErrorStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ThriftErrorStep>, I>>(object: I): ThriftErrorStep {
+    const message = createBaseThriftErrorStep();
+    message.statusCode = object.statusCode ?? 0;
+    message.errorMessage = object.errorMessage ?? "";
+    message.sqlState = object.sqlState ?? "";
+    message.errorCode = object.errorCode ?? 0;
+    message.applicationException = (object.applicationException !== undefined && object.applicationException !== null)
+      ? ThriftApplicationException.fromPartial(object.applicationException)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseThriftApplicationException(): ThriftApplicationException {
+  return { type: 0 };
+}
+
+export const ThriftApplicationException: MessageFns<ThriftApplicationException> = {
+  encode(message: ThriftApplicationException, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.type !== 0) {
+      writer.uint32(8).int32(message.type);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ThriftApplicationException {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseThriftApplicationException();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.type = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ThriftApplicationException {
+    return { type: isSet(object.type) ? globalThis.Number(object.type) : 0 };
+  },
+
+  toJSON(message: ThriftApplicationException): unknown {
+    const obj: any = {};
+    if (message.type !== 0) {
+      obj.type = Math.round(message.type);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ThriftApplicationException>, I>>(base?: I): ThriftApplicationException {
+    return ThriftApplicationException.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ThriftApplicationException>, I>>(object: I): ThriftApplicationException {
+    const message = createBaseThriftApplicationException();
+    message.type = object.type ?? 0;
+    return message;
+  },
+};
+
+function createBaseResetStep(): ResetStep {
+  return {};
+}
+
+export const ResetStep: MessageFns<ResetStep> = {
+  encode(_: ResetStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResetStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResetStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ResetStep {
+    return {};
+  },
+
+  toJSON(_: ResetStep): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResetStep>, I>>(base?: I): ResetStep {
+    return ResetStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResetStep>, I>>(_: I): ResetStep {
+    const message = createBaseResetStep();
+    return message;
+  },
+};
+
+function createBaseCloseStep(): CloseStep {
+  return {};
+}
+
+export const CloseStep: MessageFns<CloseStep> = {
+  encode(_: CloseStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CloseStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCloseStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): CloseStep {
+    return {};
+  },
+
+  toJSON(_: CloseStep): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CloseStep>, I>>(base?: I): CloseStep {
+    return CloseStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CloseStep>, I>>(_: I): CloseStep {
+    const message = createBaseCloseStep();
+    return message;
+  },
+};
+
+function createBaseHoldStep(): HoldStep {
+  return { duration: undefined };
+}
+
+export const HoldStep: MessageFns<HoldStep> = {
+  encode(message: HoldStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.duration !== undefined) {
+      Duration.encode(message.duration, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HoldStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHoldStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.duration = Duration.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HoldStep {
+    return { duration: isSet(object.duration) ? Duration.fromJSON(object.duration) : undefined };
+  },
+
+  toJSON(message: HoldStep): unknown {
+    const obj: any = {};
+    if (message.duration !== undefined) {
+      obj.duration = Duration.toJSON(message.duration);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HoldStep>, I>>(base?: I): HoldStep {
+    return HoldStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HoldStep>, I>>(object: I): HoldStep {
+    const message = createBaseHoldStep();
+    message.duration = (object.duration !== undefined && object.duration !== null)
+      ? Duration.fromPartial(object.duration)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseForwardStep(): ForwardStep {
+  return {};
+}
+
+export const ForwardStep: MessageFns<ForwardStep> = {
+  encode(_: ForwardStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ForwardStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseForwardStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ForwardStep {
+    return {};
+  },
+
+  toJSON(_: ForwardStep): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ForwardStep>, I>>(base?: I): ForwardStep {
+    return ForwardStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ForwardStep>, I>>(_: I): ForwardStep {
+    const message = createBaseForwardStep();
+    return message;
+  },
+};
+
+function createBaseDefineScenarioRequest(): DefineScenarioRequest {
+  return { scenario: undefined };
+}
+
+export const DefineScenarioRequest: MessageFns<DefineScenarioRequest> = {
+  encode(message: DefineScenarioRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.scenario !== undefined) {
+      ScenarioDefinition.encode(message.scenario, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DefineScenarioRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDefineScenarioRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.scenario = ScenarioDefinition.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DefineScenarioRequest {
+    return { scenario: isSet(object.scenario) ? ScenarioDefinition.fromJSON(object.scenario) : undefined };
+  },
+
+  toJSON(message: DefineScenarioRequest): unknown {
+    const obj: any = {};
+    if (message.scenario !== undefined) {
+      obj.scenario = ScenarioDefinition.toJSON(message.scenario);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DefineScenarioRequest>, I>>(base?: I): DefineScenarioRequest {
+    return DefineScenarioRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DefineScenarioRequest>, I>>(object: I): DefineScenarioRequest {
+    const message = createBaseDefineScenarioRequest();
+    message.scenario = (object.scenario !== undefined && object.scenario !== null)
+      ? ScenarioDefinition.fromPartial(object.scenario)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDefineScenarioResponse(): DefineScenarioResponse {
+  return { scenario: undefined, replaced: false };
+}
+
+export const DefineScenarioResponse: MessageFns<DefineScenarioResponse> = {
+  encode(message: DefineScenarioResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.scenario !== undefined) {
+      Scenario.encode(message.scenario, writer.uint32(10).fork()).join();
+    }
+    if (message.replaced !== false) {
+      writer.uint32(16).bool(message.replaced);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DefineScenarioResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDefineScenarioResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.scenario = Scenario.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.replaced = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DefineScenarioResponse {
+    return {
+      scenario: isSet(object.scenario) ? Scenario.fromJSON(object.scenario) : undefined,
+      replaced: isSet(object.replaced) ? globalThis.Boolean(object.replaced) : false,
+    };
+  },
+
+  toJSON(message: DefineScenarioResponse): unknown {
+    const obj: any = {};
+    if (message.scenario !== undefined) {
+      obj.scenario = Scenario.toJSON(message.scenario);
+    }
+    if (message.replaced !== false) {
+      obj.replaced = message.replaced;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DefineScenarioResponse>, I>>(base?: I): DefineScenarioResponse {
+    return DefineScenarioResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DefineScenarioResponse>, I>>(object: I): DefineScenarioResponse {
+    const message = createBaseDefineScenarioResponse();
+    message.scenario = (object.scenario !== undefined && object.scenario !== null)
+      ? Scenario.fromPartial(object.scenario)
+      : undefined;
+    message.replaced = object.replaced ?? false;
+    return message;
+  },
+};
+
+function createBaseDeleteScenarioRequest(): DeleteScenarioRequest {
+  return { name: "" };
+}
+
+export const DeleteScenarioRequest: MessageFns<DeleteScenarioRequest> = {
+  encode(message: DeleteScenarioRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteScenarioRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteScenarioRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteScenarioRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: DeleteScenarioRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteScenarioRequest>, I>>(base?: I): DeleteScenarioRequest {
+    return DeleteScenarioRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteScenarioRequest>, I>>(object: I): DeleteScenarioRequest {
+    const message = createBaseDeleteScenarioRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteScenarioResponse(): DeleteScenarioResponse {
+  return { scenario: undefined, wasEnabled: false };
+}
+
+export const DeleteScenarioResponse: MessageFns<DeleteScenarioResponse> = {
+  encode(message: DeleteScenarioResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.scenario !== undefined) {
+      ScenarioDefinition.encode(message.scenario, writer.uint32(10).fork()).join();
+    }
+    if (message.wasEnabled !== false) {
+      writer.uint32(16).bool(message.wasEnabled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteScenarioResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteScenarioResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.scenario = ScenarioDefinition.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.wasEnabled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteScenarioResponse {
+    return {
+      scenario: isSet(object.scenario) ? ScenarioDefinition.fromJSON(object.scenario) : undefined,
+      wasEnabled: isSet(object.wasEnabled)
+        ? globalThis.Boolean(object.wasEnabled)
+        : isSet(object.was_enabled)
+        ? globalThis.Boolean(object.was_enabled)
+        : false,
+    };
+  },
+
+  toJSON(message: DeleteScenarioResponse): unknown {
+    const obj: any = {};
+    if (message.scenario !== undefined) {
+      obj.scenario = ScenarioDefinition.toJSON(message.scenario);
+    }
+    if (message.wasEnabled !== false) {
+      obj.wasEnabled = message.wasEnabled;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteScenarioResponse>, I>>(base?: I): DeleteScenarioResponse {
+    return DeleteScenarioResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteScenarioResponse>, I>>(object: I): DeleteScenarioResponse {
+    const message = createBaseDeleteScenarioResponse();
+    message.scenario = (object.scenario !== undefined && object.scenario !== null)
+      ? ScenarioDefinition.fromPartial(object.scenario)
+      : undefined;
+    message.wasEnabled = object.wasEnabled ?? false;
+    return message;
+  },
+};
 
 function createBaseScenarioAction(): ScenarioAction {
   return { kind: 0, httpStatus: 0, thriftStatusCode: 0, message: "", defaultDuration: undefined, summary: "" };
@@ -883,6 +2861,9 @@ function createBaseScenario(): Scenario {
     duration: undefined,
     firedCount: 0n,
     lastFiredTime: undefined,
+    definition: undefined,
+    builtin: false,
+    explanation: "",
   };
 }
 
@@ -926,6 +2907,15 @@ export const Scenario: MessageFns<Scenario> = {
     }
     if (message.lastFiredTime !== undefined) {
       Timestamp.encode(toTimestamp(message.lastFiredTime), writer.uint32(98).fork()).join();
+    }
+    if (message.definition !== undefined) {
+      ScenarioDefinition.encode(message.definition, writer.uint32(106).fork()).join();
+    }
+    if (message.builtin !== false) {
+      writer.uint32(112).bool(message.builtin);
+    }
+    if (message.explanation !== "") {
+      writer.uint32(122).string(message.explanation);
     }
     return writer;
   },
@@ -1039,6 +3029,30 @@ export const Scenario: MessageFns<Scenario> = {
             message.lastFiredTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.definition = ScenarioDefinition.decode(reader, reader.uint32());
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.builtin = reader.bool();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.explanation = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1085,6 +3099,9 @@ export const Scenario: MessageFns<Scenario> = {
         : isSet(object.last_fired_time)
         ? fromJsonTimestamp(object.last_fired_time)
         : undefined,
+      definition: isSet(object.definition) ? ScenarioDefinition.fromJSON(object.definition) : undefined,
+      builtin: isSet(object.builtin) ? globalThis.Boolean(object.builtin) : false,
+      explanation: isSet(object.explanation) ? globalThis.String(object.explanation) : "",
     };
   },
 
@@ -1126,6 +3143,15 @@ export const Scenario: MessageFns<Scenario> = {
     if (message.lastFiredTime !== undefined) {
       obj.lastFiredTime = message.lastFiredTime.toISOString();
     }
+    if (message.definition !== undefined) {
+      obj.definition = ScenarioDefinition.toJSON(message.definition);
+    }
+    if (message.builtin !== false) {
+      obj.builtin = message.builtin;
+    }
+    if (message.explanation !== "") {
+      obj.explanation = message.explanation;
+    }
     return obj;
   },
 
@@ -1152,6 +3178,11 @@ export const Scenario: MessageFns<Scenario> = {
       ? BigInt(object.firedCount)
       : 0n;
     message.lastFiredTime = object.lastFiredTime ?? undefined;
+    message.definition = (object.definition !== undefined && object.definition !== null)
+      ? ScenarioDefinition.fromPartial(object.definition)
+      : undefined;
+    message.builtin = object.builtin ?? false;
+    message.explanation = object.explanation ?? "";
     return message;
   },
 };
@@ -2067,6 +4098,7 @@ function createBaseCall(): Call {
     responseBytes: 0n,
     scenario: "",
     error: "",
+    steps: [],
   };
 }
 
@@ -2143,6 +4175,9 @@ export const Call: MessageFns<Call> = {
     }
     if (message.error !== "") {
       writer.uint32(170).string(message.error);
+    }
+    for (const v of message.steps) {
+      writer.uint32(178).string(v!);
     }
     return writer;
   },
@@ -2328,6 +4363,14 @@ export const Call: MessageFns<Call> = {
             message.error = reader.string();
             continue;
           }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.steps.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2395,6 +4438,9 @@ export const Call: MessageFns<Call> = {
         : 0n,
       scenario: isSet(object.scenario) ? globalThis.String(object.scenario) : "",
       error: isSet(object.error) ? globalThis.String(object.error) : "",
+      steps: globalThis.Array.isArray(object?.steps)
+        ? object.steps.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -2463,6 +4509,9 @@ export const Call: MessageFns<Call> = {
     if (message.error !== "") {
       obj.error = message.error;
     }
+    if (message.steps?.length) {
+      obj.steps = message.steps;
+    }
     return obj;
   },
 
@@ -2500,6 +4549,7 @@ export const Call: MessageFns<Call> = {
       : 0n;
     message.scenario = object.scenario ?? "";
     message.error = object.error ?? "";
+    message.steps = object.steps?.map((e) => e) || [];
     return message;
   },
 };
@@ -4110,10 +6160,39 @@ export const GetProxyInfoResponse: MessageFns<GetProxyInfoResponse> = {
 
 /**
  * ScenarioControl is the one service of the proxy's control port (default 127.0.0.1:18081).
- * Scenarios are defined in code; this API only decides WHEN they apply.
+ * A scenario is a rule: a match (which requests), steps (what happens to them) and, when it is enabled, a
+ * completion rule (how often it fires). 21 scenarios are built in; tests define their own with DefineScenario.
  */
 export type ScenarioControlService = typeof ScenarioControlService;
 export const ScenarioControlService = {
+  /**
+   * DefineScenario creates a custom scenario, or replaces the custom scenario of the same name (which is then
+   * disarmed). A built-in name: ALREADY_EXISTS. An invalid definition: INVALID_ARGUMENT, naming the field
+   * path (e.g. "scenario.steps[1].respond.http_status: 99 is not an HTTP status").
+   */
+  defineScenario: {
+    path: "/thriftproxy.v1.ScenarioControl/DefineScenario" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DefineScenarioRequest): Buffer =>
+      Buffer.from(DefineScenarioRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DefineScenarioRequest => DefineScenarioRequest.decode(value),
+    responseSerialize: (value: DefineScenarioResponse): Buffer =>
+      Buffer.from(DefineScenarioResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DefineScenarioResponse => DefineScenarioResponse.decode(value),
+  },
+  /** DeleteScenario removes a custom scenario (disarming it). A built-in: FAILED_PRECONDITION. Unknown: NOT_FOUND. */
+  deleteScenario: {
+    path: "/thriftproxy.v1.ScenarioControl/DeleteScenario" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteScenarioRequest): Buffer =>
+      Buffer.from(DeleteScenarioRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteScenarioRequest => DeleteScenarioRequest.decode(value),
+    responseSerialize: (value: DeleteScenarioResponse): Buffer =>
+      Buffer.from(DeleteScenarioResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteScenarioResponse => DeleteScenarioResponse.decode(value),
+  },
   /** ListScenarios returns every scenario the proxy knows, with its current state. */
   listScenarios: {
     path: "/thriftproxy.v1.ScenarioControl/ListScenarios" as const,
@@ -4246,6 +6325,14 @@ export const ScenarioControlService = {
 } as const;
 
 export interface ScenarioControlServer extends UntypedServiceImplementation {
+  /**
+   * DefineScenario creates a custom scenario, or replaces the custom scenario of the same name (which is then
+   * disarmed). A built-in name: ALREADY_EXISTS. An invalid definition: INVALID_ARGUMENT, naming the field
+   * path (e.g. "scenario.steps[1].respond.http_status: 99 is not an HTTP status").
+   */
+  defineScenario: handleUnaryCall<DefineScenarioRequest, DefineScenarioResponse>;
+  /** DeleteScenario removes a custom scenario (disarming it). A built-in: FAILED_PRECONDITION. Unknown: NOT_FOUND. */
+  deleteScenario: handleUnaryCall<DeleteScenarioRequest, DeleteScenarioResponse>;
   /** ListScenarios returns every scenario the proxy knows, with its current state. */
   listScenarios: handleUnaryCall<ListScenariosRequest, ListScenariosResponse>;
   /** GetScenario returns one scenario by name. Unknown name: NOT_FOUND. */
@@ -4282,6 +6369,42 @@ export interface ScenarioControlServer extends UntypedServiceImplementation {
 }
 
 export interface ScenarioControlClient extends Client {
+  /**
+   * DefineScenario creates a custom scenario, or replaces the custom scenario of the same name (which is then
+   * disarmed). A built-in name: ALREADY_EXISTS. An invalid definition: INVALID_ARGUMENT, naming the field
+   * path (e.g. "scenario.steps[1].respond.http_status: 99 is not an HTTP status").
+   */
+  defineScenario(
+    request: DefineScenarioRequest,
+    callback: (error: ServiceError | null, response: DefineScenarioResponse) => void,
+  ): ClientUnaryCall;
+  defineScenario(
+    request: DefineScenarioRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DefineScenarioResponse) => void,
+  ): ClientUnaryCall;
+  defineScenario(
+    request: DefineScenarioRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DefineScenarioResponse) => void,
+  ): ClientUnaryCall;
+  /** DeleteScenario removes a custom scenario (disarming it). A built-in: FAILED_PRECONDITION. Unknown: NOT_FOUND. */
+  deleteScenario(
+    request: DeleteScenarioRequest,
+    callback: (error: ServiceError | null, response: DeleteScenarioResponse) => void,
+  ): ClientUnaryCall;
+  deleteScenario(
+    request: DeleteScenarioRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteScenarioResponse) => void,
+  ): ClientUnaryCall;
+  deleteScenario(
+    request: DeleteScenarioRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteScenarioResponse) => void,
+  ): ClientUnaryCall;
   /** ListScenarios returns every scenario the proxy knows, with its current state. */
   listScenarios(
     request: ListScenariosRequest,
