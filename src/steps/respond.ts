@@ -1,5 +1,5 @@
 // Step `respond`: answer with an HTTP status, headers and body of our own; the request never reaches the server.
-import { StepImplementation } from './step-kind';
+import { ProblemSink, StepImplementation } from './step-kind';
 
 export const DEFAULT_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
@@ -13,16 +13,20 @@ function shortValue(value: string): string {
   return value.length <= HEADER_VALUE_MAX ? value : `${value.slice(0, HEADER_VALUE_MAX - 3)}...`;
 }
 
+/** A status a step may answer with: a final status, 200 to 599. */
+export function checkHttpStatus(status: number, field: string, problem: ProblemSink): void {
+  if (!Number.isInteger(status) || status < 100 || status > 599) {
+    problem(field, `${status} is not an HTTP status (give 200 to 599)`);
+  } else if (status < 200) {
+    problem(field, `${status} is an interim (1xx) status, not an answer (give 200 to 599)`);
+  }
+}
+
 export const respond: StepImplementation<'respond'> = {
   kind: 'respond',
   ends: true,
   validate(step, problem) {
-    const status = step.httpStatus;
-    if (!Number.isInteger(status) || status < 100 || status > 599) {
-      problem('http_status', `${status} is not an HTTP status (give 200 to 599)`);
-    } else if (status < 200) {
-      problem('http_status', `${status} is an interim (1xx) status, not an answer (give 200 to 599)`);
-    }
+    checkHttpStatus(step.httpStatus, 'http_status', problem);
     for (const [name, value] of Object.entries(step.headers ?? {})) {
       if (!HEADER_NAME.test(name)) problem(`headers[${JSON.stringify(name)}]`, 'is not a valid header name (letters, digits and !#$%&\'*+.^_`|~-)');
       else if (FRAMING_HEADERS.has(name.toLowerCase())) {
