@@ -62,7 +62,7 @@ export interface StepImplementation<K extends StepKind> {
   readonly kind: K;
   /**
    * Whether the step always ends the exchange. Steps after one that ends are rejected as unreachable; a
-   * response-side step (one that only attaches a ReplyStage) does not end it.
+   * response-side step (one that only attaches a RelayHook) does not end it.
    */
   readonly ends: boolean;
   /** Reports every problem (nothing when the step is valid). Field names are the proto's (snake_case). */
