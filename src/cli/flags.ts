@@ -145,6 +145,11 @@ export const FLAGS: readonly FlagSpec[] = [
     value: 'MS',
     description: `With --fake-warehouse: how long every statement runs before it finishes; drivers poll GetOperationStatus meanwhile (default ${DEFAULT_EXECUTION_DELAY_MS}).`,
   },
+  {
+    name: 'fake-no-lz4',
+    description:
+      'With --fake-warehouse: never LZ4-compress results, even for a driver that sets canDecompressLZ4Result (by default its Arrow batches and CloudFetch files are LZ4 frames).',
+  },
   { name: 'version', short: 'v', description: 'Print the version and exit (-v is the same).' },
   { name: 'help', short: 'h', description: 'Print this help and exit (-h is the same).' },
 ];

@@ -71,10 +71,14 @@ export interface FakeWarehouseSettings {
   linksPerFetch?: number;
   /** --fake-execution-delay-ms */
   executionDelayMs?: number;
+  /** --fake-no-lz4 sets it to false */
+  lz4Compression?: boolean;
 }
 
+type NumericFakeSetting = Exclude<keyof FakeWarehouseSettings, 'lz4Compression'>;
+
 /** The numeric flags that configure the fake warehouse (and so need --fake-warehouse), with their ranges. */
-const FAKE_NUMBER_FLAGS: readonly { flag: string; setting: keyof FakeWarehouseSettings; min: number; max: number }[] = [
+const FAKE_NUMBER_FLAGS: readonly { flag: string; setting: NumericFakeSetting; min: number; max: number }[] = [
   { flag: 'fake-cloudfetch-threshold', setting: 'cloudFetchThresholdRows', min: 1, max: MAX_FAKE_ROWS },
   { flag: 'fake-rows-per-file', setting: 'rowsPerCloudFetchFile', min: 1, max: MAX_FAKE_ROWS },
   { flag: 'fake-link-lifetime-ms', setting: 'linkLifetimeMs', min: 1, max: MAX_FAKE_LINK_LIFETIME_MS },
@@ -154,15 +158,16 @@ export function parseCliArgs(argv: readonly string[], homeDir: string = os.homed
   };
 
   const fakeWarehouse = values['fake-warehouse'] === true;
-  const strayFakeFlag = FAKE_NUMBER_FLAGS.find(({ flag }) => values[flag] !== undefined);
+  const strayFakeFlag = [...FAKE_NUMBER_FLAGS.map(({ flag }) => flag), 'fake-no-lz4'].find((flag) => values[flag] !== undefined);
   if (!fakeWarehouse && strayFakeFlag !== undefined) {
-    throw new UsageError(`--${strayFakeFlag.flag} configures the fake warehouse: it needs --fake-warehouse too`);
+    throw new UsageError(`--${strayFakeFlag} configures the fake warehouse: it needs --fake-warehouse too`);
   }
   const fakeWarehouseSettings: FakeWarehouseSettings = {};
   for (const { flag, setting, min, max } of FAKE_NUMBER_FLAGS) {
     const value = text(flag);
     if (value !== undefined) fakeWarehouseSettings[setting] = integer(value, flag, min, min, max);
   }
+  if (values['fake-no-lz4'] === true) fakeWarehouseSettings.lz4Compression = false;
 
   return {
     kind: 'run',

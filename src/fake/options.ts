@@ -31,6 +31,11 @@ export interface FakeWarehouseOptions {
   maxRowsPerInlineBatch?: number;
   /** How long every statement runs before it finishes (asynchronous execution is polled meanwhile). Default 0. */
   executionDelayMs?: number;
+  /**
+   * LZ4-frame-compress Arrow results (inline batches and CloudFetch files) for a statement whose driver sets
+   * TExecuteStatementReq.canDecompressLZ4Result, and say so in lz4Compressed, as Databricks does. Default true.
+   */
+  lz4Compression?: boolean;
   /** Largest N accepted in `SELECT * FROM range(N)`. Default 10,000,000. */
   maxRangeRows?: number;
   /**
@@ -54,6 +59,7 @@ export interface ResolvedOptions {
   linkLifetimeMs: number;
   maxRowsPerInlineBatch: number;
   executionDelayMs: number;
+  lz4Compression: boolean;
   maxRangeRows: number;
   directLinks: boolean;
 }
@@ -89,6 +95,7 @@ export function resolveOptions(opts: FakeWarehouseOptions = {}): ResolvedOptions
     linkLifetimeMs: opts.linkLifetimeMs ?? DEFAULT_LINK_LIFETIME_MS,
     maxRowsPerInlineBatch: opts.maxRowsPerInlineBatch ?? 2048,
     executionDelayMs: opts.executionDelayMs ?? DEFAULT_EXECUTION_DELAY_MS,
+    lz4Compression: opts.lz4Compression ?? true,
     maxRangeRows: opts.maxRangeRows ?? 10_000_000,
     directLinks: opts.directLinks ?? false,
   };

@@ -3,6 +3,7 @@
 import Int64 from 'node-int64';
 import { arrowSchema } from './arrow-columns';
 import { recordBatchMessage, schemaMessage } from './arrow-ipc';
+import { lz4Frame } from './lz4-frame';
 import type { ResultSource } from './result-source';
 import { blobPath, type ResultFiles } from './storage/result-files';
 import type { UrlSigner } from './storage/presigned-url';
@@ -11,6 +12,12 @@ import { thriftTableSchema } from './thrift-schema';
 import { successStatus } from './statuses';
 
 export type ResultFormat = 'inline_arrow' | 'cloudfetch';
+
+/** How the result travels: inline batches or CloudFetch files, each LZ4-frame-compressed or not. */
+export interface ResultEncoding {
+  format: ResultFormat;
+  lz4: boolean;
+}
 
 export interface DeliverySettings {
   maxRowsPerInlineBatch: number;
@@ -34,13 +41,17 @@ export class ResultDelivery {
   constructor(
     readonly resultId: string,
     readonly source: ResultSource,
-    readonly format: ResultFormat,
+    private readonly encoding: ResultEncoding,
     private readonly settings: DeliverySettings,
     private readonly files: ResultFiles,
     private readonly signer: UrlSigner,
   ) {
     this.schemaBytes = schemaMessage(arrowSchema(source.columns));
-    if (format === 'cloudfetch') files.register(resultId, source);
+    if (encoding.format === 'cloudfetch') files.register(resultId, source, { lz4: encoding.lz4 });
+  }
+
+  get format(): ResultFormat {
+    return this.encoding.format;
   }
 
   metadata(): TGetResultSetMetadataResp {
@@ -48,7 +59,7 @@ export class ResultDelivery {
       status: successStatus(),
       schema: thriftTableSchema(this.source.columns),
       resultFormat: this.format === 'cloudfetch' ? T.TSparkRowSetType.URL_BASED_SET : T.TSparkRowSetType.ARROW_BASED_SET,
-      lz4Compressed: false,
+      lz4Compressed: this.encoding.lz4,
       arrowSchema: this.schemaBytes,
       isStagingOperation: false,
     });
@@ -75,9 +86,8 @@ export class ResultDelivery {
     const arrowBatches = [];
     for (let from = start; from < end; from += this.settings.maxRowsPerInlineBatch) {
       const count = Math.min(this.settings.maxRowsPerInlineBatch, end - from);
-      arrowBatches.push(
-        new T.TSparkArrowBatch({ batch: recordBatchMessage(this.source.batch(from, count), this.schemaBytes), rowCount: new Int64(count) }),
-      );
+      const message = recordBatchMessage(this.source.batch(from, count), this.schemaBytes);
+      arrowBatches.push(new T.TSparkArrowBatch({ batch: this.encoding.lz4 ? lz4Frame(message) : message, rowCount: new Int64(count) }));
     }
     this.cursor = end;
     return { rowSet: new T.TRowSet({ startRowOffset: new Int64(start), rows: [], arrowBatches }) };

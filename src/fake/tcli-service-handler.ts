@@ -119,7 +119,9 @@ export class FakeTcliService {
       session,
       T.TOperationType.EXECUTE_STATEMENT,
       delayMs,
-      plan.ok ? { result: plan.result, canDownload: req.canDownloadResult === true } : { failure: plan.failure },
+      plan.ok
+        ? { result: plan.result, canDownload: req.canDownloadResult === true, lz4: req.canDecompressLZ4Result === true && this.deps.options.lz4Compression }
+        : { failure: plan.failure },
     );
     // HiveServer2 semantics: without runAsync the call returns only once the statement has run.
     if (req.runAsync !== true && delayMs > 0) await this.deps.sleep(delayMs);
@@ -245,7 +247,7 @@ export class FakeTcliService {
   private metadataOperation(req: DirectResultsRequest, operationType: number, result: () => ResultSource): OperationResponse {
     const session = this.deps.registry.session(req.sessionHandle);
     if (!session) return { status: invalidSessionHandle(sessionKey(req.sessionHandle)) };
-    const op = this.newOperation(session, operationType, 0, { result: result(), canDownload: false });
+    const op = this.newOperation(session, operationType, 0, { result: result(), canDownload: false, lz4: false });
     return this.operationResponse(op, req);
   }
 
@@ -253,7 +255,7 @@ export class FakeTcliService {
     session: Session,
     operationType: number,
     delayMs: number,
-    outcome: { result: ResultSource; canDownload: boolean } | { failure: SqlFailure },
+    outcome: { result: ResultSource; canDownload: boolean; lz4: boolean } | { failure: SqlFailure },
   ): Operation {
     const handle = newHandleId();
     const now = Date.now();
@@ -270,8 +272,8 @@ export class FakeTcliService {
         linkLifetimeMs: o.linkLifetimeMs,
         linkOrigin: this.deps.linkOrigin,
       };
-      const format = useCloudFetch ? 'cloudfetch' : 'inline_arrow';
-      opOutcome = { delivery: new ResultDelivery(handle.id, outcome.result, format, settings, this.deps.files, this.deps.signer) };
+      const encoding = { format: useCloudFetch ? 'cloudfetch' : 'inline_arrow', lz4: outcome.lz4 } as const;
+      opOutcome = { delivery: new ResultDelivery(handle.id, outcome.result, encoding, settings, this.deps.files, this.deps.signer) };
     }
     const op = new Operation(handle, session.handle.id, operationType, now, now + delayMs, opOutcome);
     this.deps.registry.addOperation(session, op);

@@ -62,7 +62,7 @@ describe('parseCliArgs', () => {
       '--upstream-tls-timeout-ms', '0', '--upstream-response-timeout-ms=86400000', '--cloudfetch-host', 'minio.local',
       '--history-size', '5', '--history-mib', '64', '--shutdown-grace-ms', '0', '--log-level', 'debug', '--fake-warehouse',
       '--fake-cloudfetch-threshold', '100', '--fake-rows-per-file=40', '--fake-link-lifetime-ms', '300',
-      '--fake-links-per-fetch', '1', '--fake-execution-delay-ms', '0',
+      '--fake-links-per-fetch', '1', '--fake-execution-delay-ms', '0', '--fake-no-lz4',
     ]);
     expect(options).toEqual({
       listenHost: '0.0.0.0',
@@ -81,7 +81,7 @@ describe('parseCliArgs', () => {
       shutdownGraceMs: 0,
       logLevel: 'debug',
       fakeWarehouse: true,
-      fakeWarehouseSettings: { cloudFetchThresholdRows: 100, rowsPerCloudFetchFile: 40, linkLifetimeMs: 300, linksPerFetch: 1, executionDelayMs: 0 },
+      fakeWarehouseSettings: { cloudFetchThresholdRows: 100, rowsPerCloudFetchFile: 40, linkLifetimeMs: 300, linksPerFetch: 1, executionDelayMs: 0, lz4Compression: false },
     });
   });
 
@@ -133,6 +133,8 @@ describe('parseCliArgs', () => {
     [['--fake-warehouse', '--fake-execution-delay-ms', '3600001'], /^--fake-execution-delay-ms: '3600001' is not a whole number from 0 to 3600000$/],
     [['--fake-links-per-fetch', '2'], /^--fake-links-per-fetch configures the fake warehouse: it needs --fake-warehouse too$/],
     [['--fake-execution-delay-ms', '100'], /^--fake-execution-delay-ms configures the fake warehouse: it needs --fake-warehouse too$/],
+    [['--fake-no-lz4'], /^--fake-no-lz4 configures the fake warehouse: it needs --fake-warehouse too$/],
+    [['--fake-warehouse', '--fake-no-lz4=yes'], /does not take an argument/],
   ])('rejects %j with a message saying what is wrong', (argv, expected) => {
     expect(usageError(argv)).toMatch(expected);
   });
@@ -148,9 +150,9 @@ describe('appOptionsFromCli', () => {
   it('passes the fake warehouse settings to the app, which hands them to startFakeWarehouse', () => {
     const options = run([
       '--fake-warehouse', '--fake-cloudfetch-threshold', '100', '--fake-rows-per-file', '40', '--fake-link-lifetime-ms', '300',
-      '--fake-links-per-fetch', '2', '--fake-execution-delay-ms', '250',
+      '--fake-links-per-fetch', '2', '--fake-execution-delay-ms', '250', '--fake-no-lz4',
     ]);
-    const settings = { cloudFetchThresholdRows: 100, rowsPerCloudFetchFile: 40, linkLifetimeMs: 300, linksPerFetch: 2, executionDelayMs: 250 };
+    const settings = { cloudFetchThresholdRows: 100, rowsPerCloudFetchFile: 40, linkLifetimeMs: 300, linksPerFetch: 2, executionDelayMs: 250, lz4Compression: false };
     expect(appOptionsFromCli(options, log).fakeWarehouse).toEqual(settings);
     // Every setting the command line can give is one the fake accepts, and it keeps it.
     const resolved = resolveOptions(appOptionsFromCli(options, log).fakeWarehouse as FakeWarehouseOptions);
@@ -166,6 +168,7 @@ describe('appOptionsFromCli', () => {
       linkLifetimeMs: DEFAULT_LINK_LIFETIME_MS,
       linksPerFetch: DEFAULT_LINKS_PER_FETCH,
       executionDelayMs: DEFAULT_EXECUTION_DELAY_MS,
+      lz4Compression: true,
     });
   });
 });

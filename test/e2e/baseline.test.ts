@@ -20,6 +20,14 @@ beforeEach(() => {
   env.app.control.resetCalls();
 });
 
+/** What each ExecuteStatement asked for (canDecompressLZ4Result) and got (lz4Compressed), in order. */
+function lz4PerStatement(): { asked: unknown; compressed: unknown }[] {
+  return env.app.control.listCalls({ filter: { method: 'ExecuteStatement' } }).calls.map((call) => ({
+    asked: (call.request as { canDecompressLZ4Result?: unknown }).canDecompressLZ4Result,
+    compressed: (call.reply as { directResults?: { resultSetMetadata?: { lz4Compressed?: unknown } } }).directResults?.resultSetMetadata?.lz4Compressed,
+  }));
+}
+
 it('returns inline results exactly, and the proxy records the session as the driver ran it', async () => {
   const { report } = await env.runDriver([
     { kind: 'query', sql: 'SELECT 1' },
@@ -38,6 +46,11 @@ it('returns inline results exactly, and the proxy records the session as the dri
   expect(methods.filter((m) => m === 'ExecuteStatement')).toHaveLength(2);
   // Both results fit in the direct results of ExecuteStatement, so the driver never had to fetch.
   expect(methods).not.toContain('FetchResults');
+  // The driver asks for LZ4 only when it does not allow CloudFetch (its default allows it): nothing compressed.
+  expect(lz4PerStatement()).toEqual([
+    { asked: undefined, compressed: false },
+    { asked: undefined, compressed: false },
+  ]);
   // Secrets stay out of the record: the token travels in the Authorization header, never into a recorded call.
   expect(JSON.stringify(calls)).not.toContain(env.fake.info.token);
 });
@@ -69,6 +82,11 @@ it('pages a large result inline through FetchResults when the driver turns Cloud
   // maxRows bounds the direct results (10000 rows with ExecuteStatement); the driver fetches the other 20000 in
   // one FetchResults, since it asks for up to 100000 rows per fetch.
   expect(env.app.control.countCalls({ method: 'FetchResults' })).toBe(1);
+  // Without CloudFetch the driver asks for LZ4, and the rows above are exact with every Arrow batch (direct
+  // results and FetchResults pages) an LZ4 frame.
+  expect(lz4PerStatement()).toEqual([{ asked: true, compressed: true }]);
+  const fetched = env.app.control.listCalls({ filter: { method: 'FetchResults' } }).calls[0]!;
+  expect((fetched.reply as { results?: { arrowBatches?: unknown[] } }).results?.arrowBatches?.length).toBeGreaterThan(0);
 });
 
 it('runs metadata calls through the proxy', async () => {

@@ -211,13 +211,14 @@ function linkLifetimeFor(queryMs: number): number {
   return Math.max(2_000, 3 * queryMs);
 }
 
-describe('thrift-fault-proxy --fake-warehouse with --fake-links-per-fetch and --fake-execution-delay-ms', () => {
+describe('thrift-fault-proxy --fake-warehouse with --fake-links-per-fetch, --fake-execution-delay-ms and --fake-no-lz4', () => {
   const DELAY_MS = 600;
   const cli = cliWithFakeWarehouse([
     '--fake-cloudfetch-threshold', '10',
     '--fake-rows-per-file', '10',
     '--fake-links-per-fetch', '1',
     '--fake-execution-delay-ms', String(DELAY_MS),
+    '--fake-no-lz4',
   ]);
   let api: ControlApi;
 
@@ -251,9 +252,10 @@ describe('thrift-fault-proxy --fake-warehouse with --fake-links-per-fetch and --
     expect(fetches.reduce((sum, c) => sum + linksIn(c.reply), 0)).toBeGreaterThanOrEqual(3);
   });
 
-  it('runs every statement for the given time: the driver polls GetOperationStatus until it finishes', async () => {
+  it('runs every statement for the given time (the driver polls GetOperationStatus until it finishes), uncompressed although the driver asked for LZ4', async () => {
     await api.resetCalls();
-    const { report } = await driveThroughProxy(await cli.ready(), { steps: [{ kind: 'query', sql: 'SELECT 1' }] });
+    // Without CloudFetch the driver asks for LZ4 (canDecompressLZ4Result), which --fake-no-lz4 declines.
+    const { report } = await driveThroughProxy(await cli.ready(), { steps: [{ kind: 'query', sql: 'SELECT 1', useCloudFetch: false }] });
     expect(report.error).toBeUndefined();
     expect(report.steps[0]!.rowCount).toBe(1);
     const { calls } = await api.listCalls({});
@@ -271,5 +273,8 @@ describe('thrift-fault-proxy --fake-warehouse with --fake-links-per-fetch and --
     const sinceExecute = finished.startTime!.getTime() - execute.startTime!.getTime() + durationMs(finished);
     expect(sinceExecute).toBeGreaterThanOrEqual(DELAY_MS - 20);
     expect(report.steps[0]!.durationMs).toBeGreaterThanOrEqual(DELAY_MS - 20);
+    expect(execute.request).toMatchObject({ canDecompressLZ4Result: true });
+    const metadata = calls.find((c) => c.method === 'GetResultSetMetadata')!;
+    expect(metadata.reply).toMatchObject({ lz4Compressed: false });
   });
 });

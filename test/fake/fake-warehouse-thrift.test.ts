@@ -4,6 +4,7 @@
 import https from 'node:https';
 import Int64 from 'node-int64';
 import { tableFromIPC } from 'apache-arrow';
+import { decompressFrameSync } from 'lz4-napi';
 import { expectedRangeRow, startFakeWarehouse, type RunningFakeWarehouse } from '../../src/fake';
 import { waitFor } from '../helpers/wait-for';
 import { httpsRequest, inlineTable, T, tcliClient, type TcliTestClient } from './support/tcli-client';
@@ -394,5 +395,73 @@ describe('HTTP front', () => {
   it('answers 400 to a body that is not a Thrift message', async () => {
     const reply = await httpsRequest(fake.direct.warehouseUrl, fake.caCertPem, { method: 'POST', headers: { Authorization: `Bearer ${fake.info.token}` }, body: Buffer.from([0x80, 0x01]) });
     expect(reply.status).toBe(400);
+  });
+});
+
+describe('LZ4 compression (canDecompressLZ4Result)', () => {
+  const LZ4_FRAME_MAGIC = Buffer.from([0x04, 0x22, 0x4d, 0x18]);
+
+  async function execute(c: TcliTestClient, rows: number, flags: { lz4: boolean; cloudFetch: boolean }) {
+    const session = await c.call('OpenSession', new T.TOpenSessionReq({ client_protocol_i64: new Int64(V8) }));
+    const exec = await c.call(
+      'ExecuteStatement',
+      new T.TExecuteStatementReq({
+        sessionHandle: session.sessionHandle!,
+        statement: `SELECT * FROM range(${rows})`,
+        canDownloadResult: flags.cloudFetch,
+        canDecompressLZ4Result: flags.lz4,
+        getDirectResults: new T.TSparkGetDirectResults({ maxRows: new Int64(100_000) }),
+      }),
+    );
+    return exec.directResults!;
+  }
+
+  it('sends each inline Arrow batch as an LZ4 frame and says so in lz4Compressed', async () => {
+    const direct = await execute(client, 5, { lz4: true, cloudFetch: false });
+    expect(direct.resultSetMetadata!.lz4Compressed).toBe(true);
+    const batches = direct.resultSet!.results!.arrowBatches!;
+    expect(batches.length).toBeGreaterThan(0);
+    for (const b of batches) expect(b.batch.subarray(0, 4)).toEqual(LZ4_FRAME_MAGIC);
+    const decompressed = new T.TRowSet({
+      startRowOffset: new Int64(0),
+      rows: [],
+      arrowBatches: batches.map((b) => new T.TSparkArrowBatch({ batch: decompressFrameSync(b.batch), rowCount: b.rowCount })),
+    });
+    expect(rowsOf(inlineTable(direct.resultSetMetadata!.arrowSchema!, decompressed))).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('serves each CloudFetch file as one LZ4 frame of the Arrow IPC stream, bytesNum its compressed size', async () => {
+    const direct = await execute(client, 15, { lz4: true, cloudFetch: true });
+    expect(direct.resultSetMetadata!.lz4Compressed).toBe(true);
+    const ids: number[] = [];
+    for (const link of direct.resultSet!.results!.resultLinks!) {
+      const reply = await httpsRequest(link.fileLink, fake.caCertPem);
+      expect(reply.status).toBe(200);
+      expect(reply.body.subarray(0, 4)).toEqual(LZ4_FRAME_MAGIC);
+      expect(reply.body.length).toBe(link.bytesNum.toNumber());
+      ids.push(...tableFromIPC(decompressFrameSync(reply.body)).toArray().map((r) => Number((r.toJSON() as { id: bigint }).id)));
+    }
+    expect(ids).toEqual(Array.from({ length: 15 }, (_, i) => i));
+  });
+
+  it('does not compress for a driver that does not ask, nor with lz4Compression: false', async () => {
+    const plain = await execute(client, 5, { lz4: false, cloudFetch: false });
+    expect(plain.resultSetMetadata!.lz4Compressed).toBe(false);
+    expect(plain.resultSet!.results!.arrowBatches![0]!.batch.subarray(0, 4)).not.toEqual(LZ4_FRAME_MAGIC);
+
+    const noLz4 = await startFakeWarehouse({ directLinks: true, cloudFetchThresholdRows: 10, rowsPerCloudFetchFile: 10, lz4Compression: false });
+    const noLz4Client = tcliClient(noLz4);
+    try {
+      const inline = await execute(noLz4Client, 5, { lz4: true, cloudFetch: false });
+      expect(inline.resultSetMetadata!.lz4Compressed).toBe(false);
+      expect(rowsOf(inlineTable(inline.resultSetMetadata!.arrowSchema!, inline.resultSet!.results!))).toEqual([0, 1, 2, 3, 4]);
+      const links = await execute(noLz4Client, 15, { lz4: true, cloudFetch: true });
+      expect(links.resultSetMetadata!.lz4Compressed).toBe(false);
+      const file = await httpsRequest(links.resultSet!.results!.resultLinks![0]!.fileLink, noLz4.caCertPem);
+      expect(tableFromIPC(file.body).numRows).toBe(10);
+    } finally {
+      noLz4Client.close();
+      await noLz4.close();
+    }
   });
 });

@@ -2,6 +2,7 @@
 // produces rows on demand); a file's bytes are produced again each time it is downloaded, in small batches.
 import { arrowSchema } from '../arrow-columns';
 import { IPC_END_OF_STREAM, recordBatchMessage, schemaMessage } from '../arrow-ipc';
+import { lz4Frame } from '../lz4-frame';
 import type { ResultSource } from '../result-source';
 
 /** Rows per record batch inside a file: bounds the memory one download needs. */
@@ -15,6 +16,8 @@ export interface ResultFileRef {
 
 interface Entry {
   source: ResultSource;
+  /** Each file is one LZ4 frame of its Arrow IPC stream. */
+  lz4: boolean;
   schemaBytes: Buffer;
   sizes: Map<string, number>;
   dropTimer?: NodeJS.Timeout;
@@ -26,8 +29,8 @@ export class ResultFiles {
   /** @param retainAfterReleaseMs how long files stay downloadable after their operation is closed (links outlive it). */
   constructor(private readonly retainAfterReleaseMs: number) {}
 
-  register(resultId: string, source: ResultSource): void {
-    this.entries.set(resultId, { source, schemaBytes: schemaMessage(arrowSchema(source.columns)), sizes: new Map() });
+  register(resultId: string, source: ResultSource, encoding: { lz4: boolean } = { lz4: false }): void {
+    this.entries.set(resultId, { source, lz4: encoding.lz4, schemaBytes: schemaMessage(arrowSchema(source.columns)), sizes: new Map() });
   }
 
   release(resultId: string): void {
@@ -55,9 +58,20 @@ export class ResultFiles {
     return size;
   }
 
-  /** The file as a whole Arrow IPC stream, produced chunk by chunk. */
+  /**
+   * The file as a whole Arrow IPC stream, produced chunk by chunk; compressed, as one LZ4 frame (the codec has no
+   * streaming API, so a compressed file is held whole while it is sent).
+   */
   *chunks(ref: ResultFileRef): Generator<Buffer> {
     const entry = this.entryFor(ref);
+    if (entry.lz4) {
+      yield lz4Frame(Buffer.concat([...this.ipcStream(entry, ref)]));
+      return;
+    }
+    yield* this.ipcStream(entry, ref);
+  }
+
+  private *ipcStream(entry: Entry, ref: ResultFileRef): Generator<Buffer> {
     yield entry.schemaBytes;
     for (let offset = 0; offset < ref.rowCount; offset += FILE_BATCH_ROWS) {
       const count = Math.min(FILE_BATCH_ROWS, ref.rowCount - offset);

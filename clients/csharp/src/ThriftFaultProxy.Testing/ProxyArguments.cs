@@ -52,6 +52,7 @@ namespace ThriftFaultProxy.Testing
             AddMilliseconds(arguments, "--fake-link-lifetime-ms", options.FakeLinkLifetime, minimum: 1);
             AddNumber(arguments, "--fake-links-per-fetch", options.FakeLinksPerFetch);
             AddMilliseconds(arguments, "--fake-execution-delay-ms", options.FakeExecutionDelay, minimum: 0);
+            if (!options.FakeLz4Compression) arguments.Add("--fake-no-lz4");
             arguments.AddRange(options.ExtraArguments);
             return arguments;
         }

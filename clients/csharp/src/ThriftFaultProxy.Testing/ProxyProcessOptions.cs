@@ -76,6 +76,12 @@ namespace ThriftFaultProxy.Testing
         /// </summary>
         public TimeSpan? FakeExecutionDelay { get; set; }
 
+        /// <summary>
+        /// False passes --fake-no-lz4 (needs <see cref="FakeWarehouse"/>): results are never LZ4-compressed. True (the
+        /// default): a statement whose driver sets canDecompressLZ4Result gets LZ4-frame Arrow batches and CloudFetch files.
+        /// </summary>
+        public bool FakeLz4Compression { get; set; } = true;
+
         /// <summary>More command-line arguments, passed last.</summary>
         public IList<string> ExtraArguments { get; } = new List<string>();
 

@@ -89,7 +89,7 @@ public sealed class FakeWarehouseTests(FakeWarehouseProxyFixture fixture) : ICla
     }
 
     [Fact]
-    public void FakeLinksPerFetch_and_FakeExecutionDelay_become_their_flags()
+    public void FakeLinksPerFetch_FakeExecutionDelay_and_FakeLz4Compression_become_their_flags()
     {
         var options = new ProxyProcessOptions { FakeLinksPerFetch = 2, FakeExecutionDelay = TimeSpan.FromMilliseconds(250.2) };
 
@@ -98,6 +98,8 @@ public sealed class FakeWarehouseTests(FakeWarehouseProxyFixture fixture) : ICla
         Assert.Equal("2", arguments[arguments.IndexOf("--fake-links-per-fetch") + 1]);
         Assert.Equal("251", arguments[arguments.IndexOf("--fake-execution-delay-ms") + 1]);
         Assert.DoesNotContain("--fake-execution-delay-ms", ProxyArguments.Build("cli.js", new ProxyProcessOptions(), "ca"));
+        Assert.DoesNotContain("--fake-no-lz4", ProxyArguments.Build("cli.js", new ProxyProcessOptions(), "ca"));
+        Assert.Contains("--fake-no-lz4", ProxyArguments.Build("cli.js", new ProxyProcessOptions { FakeLz4Compression = false }, "ca"));
     }
 
     [Fact]
