@@ -10,8 +10,25 @@ import { durationMs, outcome, startMs } from './call-watch';
 import type { E2eEnv } from './e2e-env';
 import { expectedRangeDigest } from './expected-rows';
 
+/**
+ * The driver's socketTimeout and the hold that must outlast it, for the cases that pit one against the other.
+ * Derived from the slowest Thrift call of an unheld run on this machine (see timingsFor), so that an ordinary call
+ * never hits the socket timeout on a loaded machine, while the hold still clearly exceeds it.
+ */
+export interface CaseTimings {
+  socketTimeoutMs: number;
+  holdMs: number;
+}
+
+/** 700 ms and 2.5 s on a quick machine; more where Thrift calls are slow (4x the slowest, plus room for the hold). */
+export function timingsFor(slowestThriftCallMs: number): CaseTimings {
+  const socketTimeoutMs = Math.max(700, Math.ceil(4 * slowestThriftCallMs));
+  return { socketTimeoutMs, holdMs: Math.max(2_500, socketTimeoutMs + Math.max(1_800, Math.ceil(4 * slowestThriftCallMs))) };
+}
+
 export interface ScenarioRun {
   env: E2eEnv;
+  timings: CaseTimings;
   report: DriverRunReport;
   /** Waits until a completed call matching the predicate has been streamed (gRPC WatchCalls), and returns it. */
   streamed(predicate: (c: Call) => boolean): Promise<Call>;
@@ -29,8 +46,8 @@ export interface ScenarioCase {
   scenario: string;
   /** What the driver did, in words: the test's title. */
   outcome: string;
-  enable?: EnableFields;
-  client?: DriverClientOptions;
+  enable?: EnableFields | ((timings: CaseTimings) => EnableFields);
+  client?: DriverClientOptions | ((timings: CaseTimings) => DriverClientOptions);
   steps: DriverStep[];
   finding?: string;
   check(run: ScenarioRun): Promise<void>;
@@ -42,7 +59,7 @@ export const CLOUDFETCH_FAKE = { cloudFetchThresholdRows: 5_000, rowsPerCloudFet
 const CLOUDFETCH_QUERY: DriverStep[] = [{ kind: 'query', sql: `SELECT * FROM range(${CLOUDFETCH_ROWS})` }];
 const INLINE_QUERY: DriverStep[] = [{ kind: 'query', sql: 'SELECT * FROM range(100)' }];
 /** Fast retries plus a socket timeout well below the hold scenarios' durations. */
-const SHORT_SOCKET_TIMEOUT: DriverClientOptions = { retryDelayMin: 20, retryDelayMax: 100, retriesTimeout: 20_000, socketTimeout: 700 };
+const shortSocketTimeout = (t: CaseTimings): DriverClientOptions => ({ retryDelayMin: 20, retryDelayMax: 100, retriesTimeout: 20_000, socketTimeout: t.socketTimeoutMs });
 
 const isDownload = (c: Call) => c.kind === CallKind.CALL_KIND_CLOUD_FETCH && c.method === CLOUDFETCH_METHOD;
 const firedBy = (name: string) => (c: Call) => c.scenario === name;
@@ -175,8 +192,8 @@ export const CLOUDFETCH_CASES: readonly ScenarioCase[] = [
   {
     scenario: 'cloudfetch_timeout',
     outcome: 'waits out a held download even with a socketTimeout shorter than the hold, and returns every row',
-    enable: { duration: ms(2_500) },
-    client: { ...SHORT_SOCKET_TIMEOUT },
+    enable: (t) => ({ duration: ms(t.holdMs) }),
+    client: shortSocketTimeout,
     steps: CLOUDFETCH_QUERY,
     finding:
       'socketTimeout does not bound CloudFetch downloads: with socketTimeout 700 ms a download held 2.5 s is waited out, ' +
@@ -184,7 +201,7 @@ export const CLOUDFETCH_CASES: readonly ScenarioCase[] = [
     async check(run) {
       const held = await run.streamed(firedBy('cloudfetch_timeout'));
       expect(held).toMatchObject({ httpStatus: 200, state: CallState.CALL_STATE_COMPLETED });
-      expect(durationMs(held)).toBeGreaterThanOrEqual(2_400);
+      expect(durationMs(held)).toBeGreaterThanOrEqual(run.timings.holdMs - 100);
       injectedOnce(run, 'cloudfetch_timeout');
       expectAllRows(run, CLOUDFETCH_ROWS);
       // One GET per file: the held one was not abandoned and retried.
@@ -252,14 +269,14 @@ export const THRIFT_CASES: readonly ScenarioCase[] = [
   {
     scenario: 'network_timeout_open_session',
     outcome: 'gives up on a held OpenSession after its socketTimeout ("Request timed out"), without retrying',
-    enable: { duration: ms(2_500) },
-    client: { ...SHORT_SOCKET_TIMEOUT },
+    enable: (t) => ({ duration: ms(t.holdMs) }),
+    client: shortSocketTimeout,
     steps: INLINE_QUERY,
     async check(run) {
       const held = await run.streamed(firedBy('network_timeout_open_session'));
       // The proxy records the call as failed when the driver hangs up, long before the hold would have ended.
       expect(held).toMatchObject({ method: 'OpenSession', state: CallState.CALL_STATE_FAILED });
-      expect(durationMs(held)).toBeLessThan(2_400);
+      expect(durationMs(held)).toBeLessThan(run.timings.holdMs - 100);
       expect(run.report.failedAt).toBe('openSession');
       expect(run.report.error).toMatchObject({ name: 'TApplicationException', message: 'Request timed out' });
       expect(run.completed().filter((c) => c.method === 'OpenSession')).toHaveLength(1);
