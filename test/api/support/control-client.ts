@@ -7,6 +7,9 @@ import {
   CountCallsRequest,
   CountCallsResponse,
   DeepPartial,
+  DefineScenarioRequest,
+  DefineScenarioResponse,
+  DeleteScenarioResponse,
   DisableAllScenariosResponse,
   DisableScenarioResponse,
   EnableScenarioResponse,
@@ -44,6 +47,12 @@ export class ControlApi {
   }
   getScenario(name: string): Promise<GetScenarioResponse> {
     return call<GetScenarioResponse>((cb) => this.client.getScenario({ name }, cb));
+  }
+  defineScenario(request: DeepPartial<DefineScenarioRequest>): Promise<DefineScenarioResponse> {
+    return call<DefineScenarioResponse>((cb) => this.client.defineScenario(DefineScenarioRequest.fromPartial(request), cb));
+  }
+  deleteScenario(name: string): Promise<DeleteScenarioResponse> {
+    return call<DeleteScenarioResponse>((cb) => this.client.deleteScenario({ name }, cb));
   }
   enableScenario(request: DeepPartial<EnableScenarioRequest>): Promise<EnableScenarioResponse> {
     return call<EnableScenarioResponse>((cb) => this.client.enableScenario(EnableScenarioRequest.fromPartial(request), cb));
