@@ -1,20 +1,23 @@
 // The proxy's own certificate authority, persisted in --ca-dir: made on the first run, reused afterwards, so
-// clients trust one PEM for good. The layout (certs/ca.pem, keys/ca.private.key, keys/ca.public.key) is the one
-// http-mitm-proxy loads, so it picks up this CA instead of making its own. Private keys are mode 0600.
+// clients trust one PEM for good. The layout (certs/ca.pem, keys/ca.private.key, keys/ca.public.key) is
+// http-mitm-proxy's. New CAs have an EC P-256 key; RSA CAs made by earlier versions still load and sign.
+// Private keys are mode 0600.
 // Several proxies may start at once on one new directory (parallel test fixtures, default --ca-dir): creation
 // happens under a lock file, and whoever did not create the CA loads the one on disk, so every proxy signs
 // with the CA clients trust.
-import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import forge from 'node-forge';
-import { newCertificate } from '../tls/new-certificate';
+import { distinguishedName, extension, issuerPartsOf, keyIdOf, newKeyPair, pem, signCertificate } from '../tls/x509';
 import { makeDirectory, withFileLock } from './ca-files';
 
-/** The CA parsed for signing leaf certificates. */
+/** What signing leaf certificates and CRLs under the CA needs. */
 export interface CaSigner {
-  cert: forge.pki.Certificate;
-  privateKey: forge.pki.rsa.PrivateKey;
+  /** DER of the CA's subject: the issuer of everything it signs. */
+  subject: Buffer;
+  /** The CA's subject key identifier: the authority key identifier of everything it signs. */
+  keyId: Buffer;
+  privateKey: KeyObject;
 }
 
 export interface ProxyCa {
@@ -25,10 +28,8 @@ export interface ProxyCa {
   notAfter: Date;
   /** Whether this run created the CA (false: loaded from caDir). */
   created: boolean;
-  /**
-   * The certificate and key in forge's form, parsed on the first call (the first intercepted host) and kept:
-   * forge's PEM parsing costs start-up milliseconds that only signing needs.
-   */
+  /** SHA-256 fingerprint of the CA certificate, hex: names this CA (e.g. in its CRL's URL). */
+  fingerprint: string;
   signer(): CaSigner;
 }
 
@@ -75,56 +76,54 @@ function loadUsable(paths: ReturnType<typeof caPaths>, now: Date, how: { tolerat
   return { ...loaded, certPath: paths.cert, created: false };
 }
 
-type CaFiles = Pick<ProxyCa, 'certPem' | 'notAfter' | 'signer'>;
+type CaFiles = Pick<ProxyCa, 'certPem' | 'notAfter' | 'signer' | 'fingerprint'>;
 
 function tryLoad(paths: ReturnType<typeof caPaths>): CaFiles | undefined {
   if (!fs.existsSync(paths.cert) || !fs.existsSync(paths.privateKey)) return undefined;
   const certPem = fs.readFileSync(paths.cert, 'utf8');
-  const keyPem = fs.readFileSync(paths.privateKey, 'utf8');
-  // Node's native parser checks the pair now (well under a millisecond), so a broken CA still fails the start.
+  const privateKey = createPrivateKey(fs.readFileSync(paths.privateKey, 'utf8'));
+  // Checked now (well under a millisecond), so a broken CA fails the start rather than the first tunnel.
   const x509 = new X509Certificate(certPem);
-  if (!x509.checkPrivateKey(createPrivateKey(keyPem))) throw new Error(`${paths.privateKey} is not the key of ${paths.cert}`);
+  if (!x509.checkPrivateKey(privateKey)) throw new Error(`${paths.privateKey} is not the key of ${paths.cert}`);
+  return filesOf(certPem, x509, privateKey);
+}
+
+/** `certPem` as on disk, byte for byte: the proxy reports it and clients compare it. */
+function filesOf(certPem: string, x509: X509Certificate, privateKey: KeyObject): CaFiles {
   let signer: CaSigner | undefined;
   return {
     certPem,
     notAfter: new Date(x509.validTo),
-    signer: () =>
-      (signer ??= {
-        cert: forge.pki.certificateFromPem(certPem),
-        privateKey: forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey,
-      }),
+    fingerprint: x509.fingerprint256.replace(/:/g, '').toLowerCase(),
+    signer: () => (signer ??= { ...issuerPartsOf(x509.raw, x509.publicKey), privateKey }),
   };
 }
 
 function create(paths: ReturnType<typeof caPaths>, now: Date): CaFiles {
-  // Node's native key generation takes milliseconds where forge's takes most of a second.
-  const keys = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  // EC P-256, made natively: a fraction of a millisecond, where an RSA key took tens to hundreds.
+  const keys = newKeyPair();
+  const subject = distinguishedName(CA_COMMON_NAME, 'thrift-fault-proxy (testing only)');
+  const certDer = signCertificate({
+    subject,
+    issuer: subject,
+    publicKey: keys.publicKey,
+    issuerKey: keys.privateKey,
+    // Valid from a day early: clocks on the proxy and its clients need not agree.
+    notBefore: new Date(now.getTime() - DAY_MS),
+    notAfter: new Date(now.getTime() + CA_LIFETIME_MS),
+    extensions: [
+      extension.basicConstraints(true),
+      extension.keyUsage('digitalSignature', 'keyCertSign', 'cRLSign'),
+      extension.subjectKeyId(keyIdOf(keys.publicKey)),
+    ],
   });
-  const privateKey = forge.pki.privateKeyFromPem(keys.privateKey) as forge.pki.rsa.PrivateKey;
-  const cert = newCertificate(forge.pki.publicKeyFromPem(keys.publicKey), now, new Date(now.getTime() + CA_LIFETIME_MS));
-  const subject = [
-    { name: 'commonName', value: CA_COMMON_NAME },
-    { name: 'organizationName', value: 'thrift-fault-proxy (testing only)' },
-  ];
-  cert.setSubject(subject);
-  cert.setIssuer(subject);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
-  cert.sign(privateKey, forge.md.sha256.create());
-  const certPem = forge.pki.certificateToPem(cert);
+  const certPem = pem(certDer);
 
   // Keys first, certificate last: a present ca.pem means a complete CA.
-  writeFileAtomically(paths.privateKey, keys.privateKey, 0o600);
-  writeFileAtomically(paths.publicKey, keys.publicKey, 0o644);
+  writeFileAtomically(paths.privateKey, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
+  writeFileAtomically(paths.publicKey, keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(), 0o644);
   writeFileAtomically(paths.cert, certPem, 0o644);
-  const signer: CaSigner = { cert, privateKey };
-  return { certPem, notAfter: cert.validity.notAfter, signer: () => signer };
+  return filesOf(certPem, new X509Certificate(certDer), keys.privateKey);
 }
 
 /** Tightens key files made by older runs or other tools; the mode asked at creation is subject to umask. */

@@ -19,6 +19,8 @@ export interface TunnelTarget {
 
 export interface ConnectInterceptorOptions {
   leafCertificates: LeafCertificates;
+  /** The URL of the CA's CRL as the client on this socket reaches the proxy (leaves name it). */
+  crlUrlFor: (clientSocket: net.Socket) => string;
   /** Receives decrypted HTTPS connections. */
   httpsTraffic: http.Server;
   /** Receives tunnels that turn out to carry plain HTTP: the proxy's own listening server. */
@@ -65,19 +67,19 @@ export class ConnectInterceptor {
   }
 
   private terminateTls(tunnel: TunnelTarget): void {
-    const { leafCertificates, log } = this.options;
-    leafCertificates.contextFor(tunnel.hostname).then(
-      (secureContext) => {
-        if (!tunnel.clientSocket.destroyed) this.startTls(tunnel, secureContext);
-      },
-      (error: unknown) => {
-        log.warn('cannot issue a certificate; closing the tunnel', { host: tunnel.hostname, error: errorText(error) });
-        tunnel.clientSocket.destroy();
-      },
-    );
+    const crlUrl = this.options.crlUrlFor(tunnel.clientSocket);
+    let secureContext: tls.SecureContext;
+    try {
+      secureContext = this.options.leafCertificates.contextFor(tunnel.hostname, crlUrl);
+    } catch (error) {
+      this.options.log.warn('cannot issue a certificate; closing the tunnel', { host: tunnel.hostname, error: errorText(error) });
+      tunnel.clientSocket.destroy();
+      return;
+    }
+    this.startTls(tunnel, secureContext, crlUrl);
   }
 
-  private startTls(tunnel: TunnelTarget, secureContext: tls.SecureContext): void {
+  private startTls(tunnel: TunnelTarget, secureContext: tls.SecureContext, crlUrl: string): void {
     const { leafCertificates, log } = this.options;
     // Node honours highWaterMark here; its typings do not list it.
     const options: tls.TLSSocketOptions & { highWaterMark: number } = {
@@ -85,10 +87,11 @@ export class ConnectInterceptor {
       secureContext,
       // Clients that name another host in SNI than in CONNECT get a certificate for the SNI name.
       SNICallback: (servername, done) => {
-        leafCertificates.contextFor(servername).then(
-          (context) => done(null, context),
-          (error: unknown) => done(error as Error),
-        );
+        try {
+          done(null, leafCertificates.contextFor(servername, crlUrl));
+        } catch (error) {
+          done(error as Error);
+        }
       },
       ALPNProtocols: ['http/1.1'],
       // Downloads are piped with backpressure; a 16 KiB buffer would pause and resume the upstream for every TLS

@@ -1,12 +1,10 @@
 // Server certificates for intercepted HTTPS, signed by the proxy CA on first use of a host name and kept in
-// memory. Like mitmproxy, every leaf shares one key pair: issuing is then a signature (milliseconds) instead
-// of an RSA key generation per host. The key pair is made in the background at start-up, off the event loop,
-// so the proxy is ready before it exists.
-import { generateKeyPair } from 'node:crypto';
-import net from 'node:net';
+// memory. Like mitmproxy, every leaf shares one key pair: issuing is then one native signature (a fraction of a
+// millisecond for the EC CA, about one for an RSA CA of earlier versions) instead of a key generation per host.
+// Each leaf names the CA's CRL (a CRL distribution point, served by the proxy itself), so that clients that
+// check revocation online (.NET's default, the ADBC driver's) find the leaf not revoked instead of failing.
 import tls from 'node:tls';
-import forge from 'node-forge';
-import { newCertificate } from '../tls/new-certificate';
+import { distinguishedName, extension, KeyPair, newKeyPair, pem, signCertificate } from '../tls/x509';
 import { ProxyCa } from './ca-store';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -14,78 +12,65 @@ const LEAF_LIFETIME_MS = 365 * DAY_MS;
 /** More distinct host names than a test run meets; bounds memory if a client wanders. */
 const MAX_CACHED_HOSTS = 2000;
 
-interface LeafKey {
+interface LeafKey extends KeyPair {
   privateKeyPem: string;
-  publicKey: forge.pki.PublicKey;
 }
 
 export class LeafCertificates {
-  private readonly key: Promise<LeafKey>;
-  /** Made with the first leaf: it needs the CA parsed, which start-up does without. */
-  private caKeyId: string | undefined;
-  private readonly contexts = new Map<string, Promise<tls.SecureContext>>();
+  /** Made with the first leaf (EC P-256: well under a millisecond); start-up does without it. */
+  private key: LeafKey | undefined;
+  private readonly contexts = new Map<string, tls.SecureContext>();
 
-  constructor(private readonly ca: ProxyCa) {
-    this.key = new Promise((resolve, reject) =>
-      generateKeyPair(
-        'rsa',
-        { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } },
-        (error, publicKeyPem, privateKeyPem) =>
-          error ? reject(error) : resolve({ privateKeyPem, publicKey: forge.pki.publicKeyFromPem(publicKeyPem) }),
-      ),
-    );
-    // A failure surfaces to each tunnel that needs a certificate; it must not crash the process meanwhile.
-    this.key.catch(() => undefined);
-  }
+  constructor(private readonly ca: ProxyCa) {}
 
-  /** Resolves once the background key generation is over, so a closing proxy leaves no work running. */
-  settled(): Promise<void> {
-    return this.key.then(
-      () => undefined,
-      () => undefined,
-    );
-  }
-
-  /** A TLS context presenting a certificate for `hostname` (a DNS name or an IP address). */
-  contextFor(hostname: string): Promise<tls.SecureContext> {
+  /**
+   * A TLS context presenting a certificate for `hostname` (a DNS name or an IP address) whose CRL distribution
+   * point is `crlUrl` (the URL under which the client reaches the proxy's CRL). Throws if it cannot be issued.
+   */
+  contextFor(hostname: string, crlUrl: string): tls.SecureContext {
     const name = hostname.toLowerCase();
-    const cached = this.contexts.get(name);
+    const cacheKey = `${name} ${crlUrl}`;
+    const cached = this.contexts.get(cacheKey);
     if (cached !== undefined) return cached;
-    const context = this.key.then(async (key) => tls.createSecureContext({ key: key.privateKeyPem, cert: await this.issuePem(name) }));
+    const context = tls.createSecureContext({ key: this.leafKey().privateKeyPem, cert: this.issuePem(name, crlUrl) });
     if (this.contexts.size >= MAX_CACHED_HOSTS) {
       const oldest = this.contexts.keys().next();
       if (oldest.done !== true) this.contexts.delete(oldest.value);
     }
-    this.contexts.set(name, context);
-    context.catch(() => this.contexts.delete(name));
+    this.contexts.set(cacheKey, context);
     return context;
   }
 
-  /** PEM of a leaf certificate for `hostname`, signed by the CA. */
-  async issuePem(hostname: string, now: Date = new Date()): Promise<string> {
-    const key = await this.key;
+  /** PEM of a leaf certificate for `hostname`, signed by the CA, naming `crlUrl` as its CRL. */
+  issuePem(hostname: string, crlUrl: string, now: Date = new Date()): string {
     const signer = this.ca.signer();
-    this.caKeyId ??= signer.cert.generateSubjectKeyIdentifier().getBytes();
-    const caExpiry = this.ca.notAfter.getTime();
-    const cert = newCertificate(key.publicKey, now, new Date(Math.min(now.getTime() + LEAF_LIFETIME_MS, caExpiry)));
-    // A common name longer than 64 characters is invalid X.509; the SAN is what clients check anyway.
-    cert.setSubject([{ name: 'commonName', value: hostname.slice(0, 64) }]);
-    cert.setIssuer(signer.cert.subject.attributes);
-    cert.setExtensions([
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [altName(hostname)] },
-      { name: 'subjectKeyIdentifier' },
-      // Strict verifiers (OpenSSL's X509_STRICT, Python 3.13 by default) require the authority key id.
-      { name: 'authorityKeyIdentifier', keyIdentifier: this.caKeyId },
-    ]);
-    cert.sign(signer.privateKey, forge.md.sha256.create());
-    return forge.pki.certificateToPem(cert);
+    return pem(
+      signCertificate({
+        subject: distinguishedName(hostname),
+        issuer: signer.subject,
+        publicKey: this.leafKey().publicKey,
+        issuerKey: signer.privateKey,
+        // Valid from a day early: clocks on the proxy and its clients need not agree.
+        notBefore: new Date(now.getTime() - DAY_MS),
+        notAfter: new Date(Math.min(now.getTime() + LEAF_LIFETIME_MS, this.ca.notAfter.getTime())),
+        extensions: [
+          extension.basicConstraints(false),
+          extension.keyUsage('digitalSignature'),
+          extension.serverAuth(),
+          extension.subjectAltName([hostname]),
+          // Strict verifiers (OpenSSL's X509_STRICT, Python 3.13 by default) require the authority key id.
+          extension.authorityKeyId(signer.keyId),
+          extension.crlDistributionPoint(crlUrl),
+        ],
+      }),
+    );
   }
-}
 
-function altName(hostname: string): { type: number; value?: string; ip?: string } {
-  // 7 = iPAddress, 2 = dNSName.
-  return net.isIP(hostname) !== 0 ? { type: 7, ip: hostname } : { type: 2, value: hostname };
+  private leafKey(): LeafKey {
+    if (this.key === undefined) {
+      const pair = newKeyPair();
+      this.key = { ...pair, privateKeyPem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    }
+    return this.key;
+  }
 }

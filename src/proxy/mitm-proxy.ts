@@ -5,10 +5,13 @@
 //   backpressure; nothing of it is used.
 // - The library writes errors to console.error/console.debug and answers some with a 504 carrying the error
 //   text; here errors go to our logger at debug level and the pipeline decides what the client sees.
+// - Its listen() first loads or makes its own CA in sslCaDir with node-forge (RSA only: it cannot read this
+//   proxy's EC CA, and it spins forever on a --ca-dir like /proc/x); certificates are ours (ca-store,
+//   leaf-certificates), so listen() here only starts the HTTP server. WebSocket upgrades are not proxied.
 import http from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { IContext, Proxy } from 'http-mitm-proxy';
+import { ErrorCallback, IContext, IProxyOptions, Proxy } from 'http-mitm-proxy';
 import { Logger } from '../core/logger';
 import { parseConnectAuthority } from './connect-interceptor';
 import { errorText } from './error-text';
@@ -26,6 +29,27 @@ export interface MitmProxyHooks {
 export class MitmProxy extends Proxy {
   constructor(private readonly hooks: MitmProxyHooks) {
     super();
+  }
+
+  override listen(options: IProxyOptions, callback?: ErrorCallback): this {
+    this.options = options;
+    this.httpHost = options.host ?? 'localhost';
+    this.httpPort = options.port ?? 8080;
+    this.timeout = options.timeout ?? 0;
+    this.keepAlive = options.keepAlive === true;
+    if (options.httpAgent !== undefined) this.httpAgent = options.httpAgent;
+    if (options.httpsAgent !== undefined) this.httpsAgent = options.httpsAgent;
+    const server = http.createServer();
+    this.httpServer = server;
+    server.timeout = this.timeout;
+    server.on('connect', this._onHttpServerConnect.bind(this));
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => this._onHttpServerRequest(false, req, res));
+    server.on('error', (error: Error) => this._onError('HTTP_SERVER_ERROR', null, error));
+    server.listen({ host: this.httpHost, port: this.httpPort }, () => {
+      this.httpPort = (server.address() as net.AddressInfo).port;
+      callback?.(null);
+    });
+    return this;
   }
 
   override _onHttpServerRequest(isSSL: boolean, req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -14,6 +14,7 @@ import { UpstreamForwarder } from './forward-upstream';
 import { HostMap, HostMapping } from './host-map';
 import { LeafCertificates } from './leaf-certificates';
 import { MitmProxy } from './mitm-proxy';
+import { RevocationList } from './revocation-list';
 import { ProxiedRequest, RequestPipeline } from './pipeline';
 import { OwnListeningAddress } from './self-loop';
 import { createUpstreamAgents } from './upstream-agents';
@@ -102,6 +103,8 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
   const proxy = new MitmProxy({
     log,
     onRequest: (secure, req, res) => {
+      // The CA's CRL, which leaf certificates point clients to, is answered here, not forwarded.
+      if (!secure && revocationList.answer(req, res)) return;
       inFlight.add(res);
       const request = proxiedRequestOf(secure, req, res, interceptor, self);
       if (request !== undefined) pipeline.handle(request);
@@ -109,9 +112,10 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
     onTunnel: (req, socket, head) => interceptor.accept(req, socket, head),
     onServerError: (error) => (failStart !== undefined ? failStart(error) : log.error('proxy server error', { error: errorText(error) })),
   });
-  const leafCertificates = new LeafCertificates(ca);
+  const revocationList = new RevocationList(ca);
   const interceptor = new ConnectInterceptor({
-    leafCertificates,
+    leafCertificates: new LeafCertificates(ca),
+    crlUrlFor: (clientSocket) => revocationList.urlFor(clientSocket),
     httpsTraffic,
     plainTraffic: () => proxy.httpServer,
     log,
@@ -120,13 +124,12 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
 
   await new Promise<void>((resolve, reject) => {
     failStart = reject;
-    proxy.listen({ host, port: opts.port, sslCaDir: opts.caDir, keepAlive: true, httpAgent: agents.http, httpsAgent: agents.https }, (error) =>
+    proxy.listen({ host, port: opts.port, keepAlive: true, httpAgent: agents.http, httpsAgent: agents.https }, (error) =>
       error ? reject(error) : resolve(),
     );
-  }).catch(async (error: unknown) => {
+  }).catch((error: unknown) => {
     agents.destroy();
     proxy.httpServer?.close();
-    await leafCertificates.settled();
     throw error;
   });
   failStart = undefined;
@@ -155,7 +158,6 @@ export async function startProxyServer(opts: ProxyServerOptions, deps: ProxyServ
       for (const socket of sockets) socket.destroy();
       agents.destroy();
       await serverClosed;
-      await leafCertificates.settled();
     })();
     return closing;
   };

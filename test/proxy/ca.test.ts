@@ -1,9 +1,13 @@
-import { X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CA_COMMON_NAME, caPaths, loadOrCreateCa } from '../../src/proxy/ca-store';
 import { LeafCertificates } from '../../src/proxy/leaf-certificates';
+import { distinguishedName, extension, pem, signCertificate } from '../../src/tls/x509';
+
+const CRL_URL = 'http://127.0.0.1:18080/.thrift-fault-proxy/crl/test.crl';
 
 describe('proxy CA', () => {
   let dir: string;
@@ -57,17 +61,46 @@ describe('proxy CA', () => {
     expect(renewed.certPem).not.toBe(original.certPem);
   });
 
-  it('signs leaf certificates for DNS names and IP addresses that verify against it', async () => {
+  it('signs leaf certificates for DNS names and IP addresses that verify against it and name its CRL', async () => {
     const ca = await loadOrCreateCa(dir);
     const caCert = new X509Certificate(ca.certPem);
+    expect(caCert.publicKey.asymmetricKeyType).toBe('ec');
     const leaves = new LeafCertificates(ca);
-    for (const host of ['fake.blob.core.windows.net', '127.0.0.1']) {
-      const leaf = new X509Certificate(await leaves.issuePem(host));
+    for (const host of ['fake.blob.core.windows.net', '127.0.0.1', '::1']) {
+      const leaf = new X509Certificate(leaves.issuePem(host, CRL_URL));
       expect(leaf.verify(caCert.publicKey)).toBe(true);
       expect(leaf.checkIssued(caCert)).toBe(true);
-      expect(host === '127.0.0.1' ? leaf.checkIP(host) : leaf.checkHost(host)).toBe(host);
+      expect(net.isIP(host) !== 0 ? leaf.checkIP(host) : leaf.checkHost(host)).toBe(host);
       expect(new Date(leaf.validTo).getTime()).toBeLessThanOrEqual(new Date(caCert.validTo).getTime());
+      expect(leaf.raw.includes(Buffer.from(CRL_URL))).toBe(true);
     }
-    expect(await leaves.contextFor('a.example.com')).toBe(await leaves.contextFor('A.EXAMPLE.COM'));
+    expect(leaves.contextFor('a.example.com', CRL_URL)).toBe(leaves.contextFor('A.EXAMPLE.COM', CRL_URL));
+    expect(leaves.contextFor('a.example.com', CRL_URL)).not.toBe(leaves.contextFor('a.example.com', 'http://10.0.0.1:1/x.crl'));
+  });
+
+  it('keeps loading and signing with an RSA CA made by earlier versions', async () => {
+    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const subject = distinguishedName(CA_COMMON_NAME);
+    const certDer = signCertificate({
+      subject,
+      issuer: subject,
+      publicKey: keys.publicKey,
+      issuerKey: keys.privateKey,
+      notBefore: new Date(Date.now() - 60_000),
+      notAfter: new Date(Date.now() + 365 * 24 * 3600_000),
+      extensions: [extension.basicConstraints(true), extension.keyUsage('keyCertSign', 'cRLSign')],
+    });
+    const paths = caPaths(dir);
+    fs.mkdirSync(path.dirname(paths.cert), { recursive: true });
+    fs.mkdirSync(path.dirname(paths.privateKey), { recursive: true });
+    fs.writeFileSync(paths.cert, pem(certDer));
+    fs.writeFileSync(paths.privateKey, keys.privateKey.export({ type: 'pkcs1', format: 'pem' }), { mode: 0o600 });
+
+    const ca = await loadOrCreateCa(dir);
+    expect(ca.created).toBe(false);
+    const caCert = new X509Certificate(ca.certPem);
+    const leaf = new X509Certificate(new LeafCertificates(ca).issuePem('rsa.example.com', CRL_URL));
+    expect(leaf.verify(caCert.publicKey)).toBe(true);
+    expect(leaf.checkIssued(caCert)).toBe(true);
   });
 });

@@ -5,10 +5,12 @@ namespace ThriftFaultProxy.Testing
 {
     /// <summary>
     /// ADBC (Databricks / Spark C# driver) connection properties that route a driver through the proxy and make it
-    /// trust the proxy's CA, as the original proxy's README documents. Certificate validation stays on: the driver
-    /// trusts the proxy CA file instead of accepting everything. Not verified against a real ADBC driver: if one does
-    /// not apply <see cref="TrustedCertificatePath"/> to its CloudFetch downloads, set
-    /// <see cref="DisableServerCertificateValidation"/> to "true" (clients/csharp/README.md, "ADBC properties").
+    /// trust the proxy's CA. Certificate validation stays on: the driver checks every certificate (Thrift and
+    /// CloudFetch alike) against the proxy CA file and the host name. Revocation checking is turned off
+    /// (<see cref="RevocationMode"/>): the driver checks the chain with the CA as an extra certificate and
+    /// AllowUnknownCertificateAuthority, and for a chain that does not end in a trusted root .NET downgrades Online
+    /// revocation checking to Offline, so the CRL the proxy publishes is never fetched and Online always fails
+    /// (clients/csharp/README.md, "TLS").
     /// </summary>
     public static class AdbcProxyProperties
     {
@@ -33,6 +35,15 @@ namespace ThriftFaultProxy.Testing
         /// <summary>PEM file of the CA to trust.</summary>
         public const string TrustedCertificatePath = "adbc.http_options.tls.trusted_certificate_path";
 
+        /// <summary>
+        /// Revocation checking of the driver's own chain check: "0" (<c>X509RevocationMode.NoCheck</c>). The driver's
+        /// default, Online, cannot succeed for a CA that is not a trusted root of the machine (see the class summary).
+        /// </summary>
+        public const string RevocationMode = "adbc.http_options.tls.revocation_mode";
+
+        /// <summary>The value of <see cref="RevocationMode"/> set here: X509RevocationMode.NoCheck, as the driver's own error message asks.</summary>
+        public const string RevocationModeNoCheck = "0";
+
         /// <summary>The properties for a proxy at host:port whose CA certificate is at <paramref name="caCertificatePath"/>.</summary>
         public static IReadOnlyDictionary<string, string> For(string proxyHost, int proxyPort, string caCertificatePath) =>
             new Dictionary<string, string>
@@ -44,6 +55,7 @@ namespace ThriftFaultProxy.Testing
                 [DisableServerCertificateValidation] = "false",
                 [AllowHostnameMismatch] = "false",
                 [TrustedCertificatePath] = caCertificatePath,
+                [RevocationMode] = RevocationModeNoCheck,
             };
     }
 }

@@ -24,6 +24,7 @@ public sealed class FixtureTests(ProxyWithUpstreamsFixture fixture)
         Assert.Equal("false", properties["adbc.http_options.tls.allow_hostname_mismatch"]);
         var caPath = properties["adbc.http_options.tls.trusted_certificate_path"];
         Assert.Equal(proxy.CaCertificatePath, caPath);
+        Assert.Equal("0", properties["adbc.http_options.tls.revocation_mode"]); // NoCheck: see RevocationTests
         var info = await proxy.Control.GetProxyInfoAsync();
         Assert.Equal(Normalize(info.CaCertPem), Normalize(File.ReadAllText(caPath)));
     }
