@@ -18,11 +18,8 @@ public static class AdbcPropertiesHttpClient
 {
     public const string RevocationMode = "adbc.http_options.tls.revocation_mode";
 
-    /// <summary>
-    /// Revocation mode when the properties name none. The driver's own default is Online; until the proxy's
-    /// certificates can be checked online (issue 9 point 1, the TLS work), this stays NoCheck here.
-    /// </summary>
-    public static readonly X509RevocationMode DefaultRevocationMode = X509RevocationMode.NoCheck;
+    /// <summary>Revocation mode when the properties name none: the driver's own default.</summary>
+    public static readonly X509RevocationMode DefaultRevocationMode = X509RevocationMode.Online;
 
     public static HttpClientHandler CreateHandler(IReadOnlyDictionary<string, string> properties)
     {
