@@ -6,12 +6,13 @@ import { TCLI_SCHEMA } from '../../src/thrift/tcli-schema';
 import { FIELD_POLICIES, isSecretMapKey } from '../../src/thrift/field-policies';
 import type { TypeRef } from '../../src/thrift/schema-types';
 import { installedDriverVersion, readDriverSources } from '../../scripts/tcli-schema/driver-sources';
+import { withDatabricksSupplement } from '../../scripts/tcli-schema/databricks-supplement';
 import { extractTcliSchema } from '../../scripts/tcli-schema/extract';
 import { renderTcliSchemaModule } from '../../scripts/tcli-schema/render-module';
 
 describe('TCLI_SCHEMA', () => {
   it('is what scripts/generate-tcli-schema.ts makes from the installed driver (regenerate if this fails)', () => {
-    const regenerated = renderTcliSchemaModule(extractTcliSchema(readDriverSources()), installedDriverVersion());
+    const regenerated = renderTcliSchemaModule(withDatabricksSupplement(extractTcliSchema(readDriverSources())), installedDriverVersion());
     expect(readFileSync(join(__dirname, '..', '..', 'src', 'thrift', 'tcli-schema.ts'), 'utf8')).toBe(regenerated);
   });
 
