@@ -12,6 +12,7 @@ import {
   status,
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { mapServiceMethods } from './service-methods';
 
 class MalformedRequest {
   constructor(readonly reason: string) {}
@@ -19,21 +20,16 @@ class MalformedRequest {
 
 /** The same service, with request deserializers that return a MalformedRequest instead of throwing. */
 export function tolerateMalformedRequests<S extends ServiceDefinition>(service: S): S {
-  const wrapped: Record<string, ServiceDefinition[string]> = {};
-  for (const [name, method] of Object.entries(service)) {
-    const decode = method.requestDeserialize;
-    wrapped[name] = {
-      ...method,
-      requestDeserialize: (bytes: Buffer): unknown => {
-        try {
-          return decode(bytes);
-        } catch (error) {
-          return new MalformedRequest(error instanceof Error ? error.message : String(error));
-        }
-      },
-    };
-  }
-  return wrapped as ServiceDefinition as S;
+  return mapServiceMethods(service, (method) => ({
+    ...method,
+    requestDeserialize: (bytes: Buffer): unknown => {
+      try {
+        return method.requestDeserialize(bytes);
+      } catch (error) {
+        return new MalformedRequest(error instanceof Error ? error.message : String(error));
+      }
+    },
+  }));
 }
 
 /** Answers INVALID_ARGUMENT for a MalformedRequest; passes every other message on untouched. */
