@@ -11,6 +11,7 @@ import type { ReadyLine } from '../src/cli/ready-line';
 import { issueCertificates } from '../src/tls/certificates';
 import { timeUnaryCalls, watchPushLatency } from './bench/grpc-load';
 import { download, HttpsRoute, timeNewConnectionRequest } from './bench/https-load';
+import { armNonMatchingScenarios } from './bench/custom-scenarios';
 import { cpuMs, killAll, peakRssDuring, readJsonLine, rssMiB, spawnTracked } from './bench/processes';
 import { evaluate, printTable, Row, writeJson } from './bench/report';
 import { runRole, STORAGE_HOST, STORAGE_WILDCARD } from './bench/roles';
@@ -34,6 +35,7 @@ const settings = {
   watchSubscribers: env('BENCH_WATCH_SUBSCRIBERS', 10),
   watchCalls: env('BENCH_WATCH_CALLS', 300),
   newHosts: env('BENCH_NEW_HOSTS', 10),
+  customScenarios: env('BENCH_CUSTOM_SCENARIOS', 100),
   proxyNodeArgs: (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean),
   /** Comma-separated groups to run (startup, thrift, grpc, https); default all. */
   only: (process.env.BENCH_ONLY ?? 'startup,thrift,grpc,https').split(',').map((s) => s.trim()),
@@ -123,13 +125,16 @@ async function trafficRows(work: string, rows: Row[], summaries: Record<string, 
   const bareInterceptor = await role<{ port: number }>('bare-interceptor', certsFile, String(upstream.httpsPort));
   const echo = await role<{ port: number }>('grpc-echo');
 
-  const proxy = spawnTracked(
-    [...settings.proxyNodeArgs, CLI, '--listen-port', '0', '--api-port', '0', '--ca-dir', path.join(work, 'ca'), '--log-level', 'error',
-      '--map-host', `${STORAGE_WILDCARD}=127.0.0.1:${upstream.httpsPort}`, '--upstream-ca', path.join(work, 'upstream-ca.pem')],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  keepTail(proxy);
-  const ready = await readJsonLine<ReadyLine>(proxy);
+  const startProxy = async (): Promise<{ proxy: ChildProcess; ready: ReadyLine }> => {
+    const child = spawnTracked(
+      [...settings.proxyNodeArgs, CLI, '--listen-port', '0', '--api-port', '0', '--ca-dir', path.join(work, 'ca'), '--log-level', 'error',
+        '--map-host', `${STORAGE_WILDCARD}=127.0.0.1:${upstream.httpsPort}`, '--upstream-ca', path.join(work, 'upstream-ca.pem')],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    keepTail(child);
+    return { proxy: child, ready: await readJsonLine<ReadyLine>(child) };
+  };
+  const { proxy, ready } = await startProxy();
   const proxyPid = proxy.pid ?? 0;
   const alive = (): void => {
     if (proxy.exitCode !== null || proxy.signalCode !== null) throw new Error(`the proxy exited (${proxy.exitCode ?? proxy.signalCode})`);
@@ -178,6 +183,25 @@ async function trafficRows(work: string, rows: Row[], summaries: Record<string, 
     rows.push({ id: 'thrift.rate.vsBare', figure, floorName: 'bare Node pass-through proxy', unit: 'req/s', value: best.proxy, floor: best.bare, comparison: { kind: 'at_least_times', limit: 0.8 }, note });
     rows.push({ id: 'thrift.rate.vsDirect', figure, floorName: 'direct', unit: 'req/s', value: best.proxy, floor: best.direct, comparison: { kind: 'at_least_times', limit: 0.25 } });
     alive();
+
+    // A second proxy of the same build with custom scenarios armed that never match, measured against the first.
+    progress(`Thrift latency with ${settings.customScenarios} custom scenarios armed`);
+    const armedProxy = await startProxy();
+    await armNonMatchingScenarios(armedProxy.ready.apiPort, settings.customScenarios);
+    const viaArmed = proxiedTarget(armedProxy.ready.proxyPort, upstream.httpPort);
+    const [none, armed] = (await interleavedLatency([viaProxy, viaArmed], settings.latencyCalls)).map(summarize);
+    Object.assign(summaries, { 'thrift.latency.noneArmed': none, 'thrift.latency.customArmed': armed });
+    rows.push({
+      id: 'thrift.customScenarios.latency.p50',
+      figure: `Thrift latency p50, ${settings.customScenarios} custom scenarios armed, none matching`,
+      floorName: 'the same proxy with none armed',
+      unit: 'ms',
+      value: armed.p50,
+      floor: none.p50,
+      comparison: { kind: 'at_most_plus', limit: 0.02 },
+      note: `p50 ${none.p50.toFixed(3)} vs ${armed.p50.toFixed(3)} ms, p99 ${none.p99.toFixed(3)} vs ${armed.p99.toFixed(3)} ms (${none.count} calls each, interleaved)`,
+    });
+    armedProxy.proxy.kill('SIGTERM');
   }
 
   if (runs('grpc')) {
