@@ -11,7 +11,7 @@ import type { ReadyLine } from '../src/cli/ready-line';
 import { issueCertificates } from '../src/tls/certificates';
 import { timeUnaryCalls, watchPushLatency } from './bench/grpc-load';
 import { download, HttpsRoute, timeNewConnectionRequest } from './bench/https-load';
-import { armNonMatchingScenarios } from './bench/custom-scenarios';
+import { armNonMatchingScenarios, claimMicros } from './bench/custom-scenarios';
 import { cpuMs, killAll, peakRssDuring, readJsonLine, rssMiB, spawnTracked } from './bench/processes';
 import { evaluate, printTable, Row, writeJson } from './bench/report';
 import { runRole, STORAGE_HOST, STORAGE_WILDCARD } from './bench/roles';
@@ -202,6 +202,19 @@ async function trafficRows(work: string, rows: Row[], summaries: Record<string, 
       note: `p50 ${none.p50.toFixed(3)} vs ${armed.p50.toFixed(3)} ms, p99 ${none.p99.toFixed(3)} vs ${armed.p99.toFixed(3)} ms (${none.count} calls each, interleaved)`,
     });
     armedProxy.proxy.kill('SIGTERM');
+    const claim = claimMicros(settings.customScenarios);
+    summaries['thrift.claim.microsNoneArmed'] = { count: 1, min: claim.none, p50: claim.none, p99: claim.none, max: claim.none, mean: claim.none };
+    summaries['thrift.claim.microsCustomArmed'] = { count: 1, min: claim.armed, p50: claim.armed, p99: claim.armed, max: claim.armed, mean: claim.armed };
+    rows.push({
+      id: 'thrift.customScenarios.claim',
+      figure: `Matching one call in-process, ${settings.customScenarios} custom scenarios armed`,
+      floorName: 'the same with none armed',
+      unit: 'µs',
+      value: claim.armed,
+      floor: claim.none,
+      comparison: { kind: 'at_most_plus', limit: 20 },
+      note: 'ScenarioEngine.claim() on the bench call, timed in the bench process: the CPU that armed rules cost a request they let pass',
+    });
   }
 
   if (runs('grpc')) {

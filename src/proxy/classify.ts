@@ -1,8 +1,8 @@
-// Which of the proxy's three kinds of traffic a request is. Only Thrift calls and CloudFetch downloads are
-// decoded, recorded and matched against scenarios; everything else passes untouched.
+// Which of the proxy's three kinds of traffic a request is. Only Thrift calls are decoded; every request is
+// recorded and can be matched by scenarios ('other' is recorded as kind 'http').
 import { CallKind } from '../core/model';
 
-export type TrafficKind = CallKind | 'other';
+export type TrafficKind = Exclude<CallKind, 'http'> | 'other';
 
 const THRIFT_PATH_MARKERS = ['/sql/1.0/warehouses/', '/sql/1.0/endpoints/'] as const;
 

@@ -49,6 +49,31 @@ export function fieldAt(fields: NamedFields, path: readonly string[]): FieldValu
   return value;
 }
 
+/** A glob as a test, without a regular expression for the common shapes: literal, `*suffix`, `prefix*`. */
+export function globMatcher(glob: string, caseInsensitive: boolean): (text: string) => boolean {
+  const norm = (text: string): string => (caseInsensitive ? text.toLowerCase() : text);
+  const wild = /[*?]/;
+  const body = glob.slice(1, -1);
+  if (!wild.test(glob)) {
+    const literal = norm(glob);
+    return (text) => text.length === literal.length && norm(text) === literal;
+  }
+  if (glob.startsWith('*') && !wild.test(glob.slice(1))) {
+    const suffix = norm(glob.slice(1));
+    return (text) => text.length >= suffix.length && norm(text).endsWith(suffix);
+  }
+  if (glob.endsWith('*') && !wild.test(glob.slice(0, -1))) {
+    const prefix = norm(glob.slice(0, -1));
+    return (text) => text.length >= prefix.length && norm(text).startsWith(prefix);
+  }
+  if (glob.length > 1 && glob.startsWith('*') && glob.endsWith('*') && !wild.test(body)) {
+    const middle = norm(body);
+    return (text) => norm(text).includes(middle);
+  }
+  const re = globToRegExp(glob, caseInsensitive);
+  return (text) => re.test(text);
+}
+
 function headerMatcher(name: string, value: string | undefined): Matcher {
   const wanted = name.toLowerCase();
   return (facts) => {
@@ -89,15 +114,16 @@ export function compileMatch(match: ScenarioMatch): Matcher {
   }
   if (match.httpMethod !== undefined) {
     const wanted = match.httpMethod.toUpperCase();
-    checks.push((f) => f.httpMethod.toUpperCase() === wanted);
+    // Clients send methods upper-case: compare as sent first, lower-case only when that fails.
+    checks.push((f) => f.httpMethod === wanted || (f.httpMethod.length === wanted.length && f.httpMethod.toUpperCase() === wanted));
   }
   if (match.host !== undefined) {
-    const host = globToRegExp(match.host, true);
-    checks.push((f) => host.test(f.host));
+    const host = globMatcher(match.host, true);
+    checks.push((f) => host(f.host));
   }
   if (match.path !== undefined) {
-    const path = globToRegExp(match.path, false);
-    checks.push((f) => path.test(pathOf(f.url)));
+    const path = globMatcher(match.path, false);
+    checks.push((f) => path(pathOf(f.url)));
   }
   if (match.header !== undefined) checks.push(headerMatcher(match.header.name, match.header.value));
   for (const field of match.thriftFields ?? []) checks.push(thriftFieldMatcher(field));
