@@ -45,6 +45,11 @@ namespace ThriftFaultProxy.Testing
                 arguments.Add("--history-size");
                 arguments.Add(options.HistorySize.Value.ToString(CultureInfo.InvariantCulture));
             }
+            if (options.HistoryMib.HasValue)
+            {
+                arguments.Add("--history-mib");
+                arguments.Add(options.HistoryMib.Value.ToString(CultureInfo.InvariantCulture));
+            }
             if (options.FakeWarehouse) arguments.Add("--fake-warehouse");
             // Passed as given, also without FakeWarehouse: the proxy then refuses them with a message saying so.
             AddNumber(arguments, "--fake-cloudfetch-threshold", options.FakeCloudFetchThresholdRows);

@@ -42,6 +42,9 @@ namespace ThriftFaultProxy.Testing
         /// <summary>--history-size; null: the proxy's default.</summary>
         public int? HistorySize { get; set; }
 
+        /// <summary>--history-mib: memory the recorded calls may take, in MiB (estimated); null: the proxy's default (128).</summary>
+        public int? HistoryMib { get; set; }
+
         /// <summary>--log-level (error, warn, info, debug).</summary>
         public string LogLevel { get; set; } = "warn";
 

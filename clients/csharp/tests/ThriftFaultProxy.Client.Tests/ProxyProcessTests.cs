@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 using Grpc.Core;
 using ThriftFaultProxy.Testing;
@@ -92,6 +93,9 @@ public sealed class ProxyProcessTests
     public async Task The_proxy_is_tied_to_the_test_process_by_exit_with_parent_and_a_stdin_pipe()
     {
         Assert.Contains("--exit-with-parent", ProxyArguments.Build("cli.js", new ProxyProcessOptions(), "ca"));
+        var withHistory = ProxyArguments.Build("cli.js", new ProxyProcessOptions { HistoryMib = 16 }, "ca").ToList();
+        Assert.Equal("16", withHistory[withHistory.IndexOf("--history-mib") + 1]);
+        Assert.DoesNotContain("--history-mib", ProxyArguments.Build("cli.js", new ProxyProcessOptions(), "ca"));
         await using var proxy = await ProxyProcess.StartAsync();
         if (!OperatingSystem.IsLinux()) return;
         // The proxy's stdin is a pipe whose other end is this process: when this process dies, the proxy stops
