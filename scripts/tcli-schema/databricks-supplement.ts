@@ -2,7 +2,8 @@
 // send or receive (seen from the ADBC Databricks C# driver): the 0xD01.. (3329..) extensions of the Databricks
 // TCLIService.thrift, transcribed from the public copy of that IDL (ids are hex there: 0xD07 = 3335). The
 // generator merges this into the driver-derived schema; a field id that the driver already defines under
-// another name is an error, not an override. SetClientInfo and GetQueryId are Hive's (org.apache.hive.service.rpc).
+// another name is an error, not an override. SetClientInfo, GetQueryId, UploadData and DownloadData are the Hive
+// service-rpc methods the ADBC C# driver's generated code (Apache.Hive.Service.Rpc.Thrift) has, ids as there.
 import type { FieldSchema, ThriftSchema, TypeRef } from '../../src/thrift/schema-types';
 
 const bool: TypeRef = { kind: 'bool' };
@@ -24,6 +25,8 @@ export const DATABRICKS_SUPPLEMENT: ThriftSchema = {
   methods: {
     SetClientInfo: { request: 'TSetClientInfoReq', response: 'TSetClientInfoResp' },
     GetQueryId: { request: 'TGetQueryIdReq', response: 'TGetQueryIdResp' },
+    UploadData: { request: 'TUploadDataReq', response: 'TUploadDataResp' },
+    DownloadData: { request: 'TDownloadDataReq', response: 'TDownloadDataResp' },
   },
   structs: {
     TExecuteStatementReq: {
@@ -143,6 +146,12 @@ export const DATABRICKS_SUPPLEMENT: ThriftSchema = {
     TSetClientInfoResp: { fields: { 1: f('status', struct('TStatus')) } },
     TGetQueryIdReq: { fields: { 1: f('operationHandle', struct('TOperationHandle')) } },
     TGetQueryIdResp: { fields: { 1: f('queryId', str) } },
+    TUploadDataReq: { fields: { 1: f('sessionHandle', struct('TSessionHandle')), 2: f('tableName', str), 3: f('path', str), 4: f('values', bin) } },
+    TUploadDataResp: { fields: { 1: f('status', struct('TStatus')), 2: f('operationHandle', struct('TOperationHandle')) } },
+    TDownloadDataReq: {
+      fields: { 1: f('sessionHandle', struct('TSessionHandle')), 2: f('tableName', str), 3: f('query', str), 4: f('format', str), 5: f('downloadOptions', strMap) },
+    },
+    TDownloadDataResp: { fields: { 1: f('status', struct('TStatus')), 2: f('operationHandle', struct('TOperationHandle')) } },
   },
   enums: {
     TResultPersistenceMode: { 0: 'ONLY_LARGE_RESULTS', 1: 'ALL_QUERY_RESULTS', 2: 'ALL_RESULTS' },

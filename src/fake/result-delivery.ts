@@ -109,7 +109,8 @@ export class ResultDelivery {
           expiryTime: new Int64(expiry.getTime()),
           startRowOffset: new Int64(from),
           rowCount: new Int64(ref.rowCount),
-          bytesNum: new Int64(this.files.size(ref)),
+          // The IDL: the size of all uncompressed Arrow batches in the file (the download may be smaller, LZ4).
+          bytesNum: new Int64(this.files.uncompressedSize(ref)),
           httpHeaders: {},
         }),
       );

@@ -29,6 +29,8 @@ export const TCLI_SCHEMA: ThriftSchema = {
     RenewDelegationToken: { request: 'TRenewDelegationTokenReq', response: 'TRenewDelegationTokenResp' },
     SetClientInfo: { request: 'TSetClientInfoReq', response: 'TSetClientInfoResp' },
     GetQueryId: { request: 'TGetQueryIdReq', response: 'TGetQueryIdResp' },
+    UploadData: { request: 'TUploadDataReq', response: 'TUploadDataResp' },
+    DownloadData: { request: 'TDownloadDataReq', response: 'TDownloadDataResp' },
   },
   structs: {
     TArrayTypeEntry: {
@@ -241,6 +243,21 @@ export const TCLI_SCHEMA: ThriftSchema = {
     TDoubleValue: {
       fields: {
         1: { name: 'value', type: { kind: 'double' } },
+      },
+    },
+    TDownloadDataReq: {
+      fields: {
+        1: { name: 'sessionHandle', type: { kind: 'struct', name: 'TSessionHandle' } },
+        2: { name: 'tableName', type: { kind: 'string' } },
+        3: { name: 'query', type: { kind: 'string' } },
+        4: { name: 'format', type: { kind: 'string' } },
+        5: { name: 'downloadOptions', type: { kind: 'map', key: { kind: 'string' }, value: { kind: 'string' } } },
+      },
+    },
+    TDownloadDataResp: {
+      fields: {
+        1: { name: 'status', type: { kind: 'struct', name: 'TStatus' } },
+        2: { name: 'operationHandle', type: { kind: 'struct', name: 'TOperationHandle' } },
       },
     },
     TExecuteStatementReq: {
@@ -874,6 +891,20 @@ export const TCLI_SCHEMA: ThriftSchema = {
     TUnionTypeEntry: {
       fields: {
         1: { name: 'nameToTypePtr', type: { kind: 'map', key: { kind: 'string' }, value: { kind: 'i32' } } },
+      },
+    },
+    TUploadDataReq: {
+      fields: {
+        1: { name: 'sessionHandle', type: { kind: 'struct', name: 'TSessionHandle' } },
+        2: { name: 'tableName', type: { kind: 'string' } },
+        3: { name: 'path', type: { kind: 'string' } },
+        4: { name: 'values', type: { kind: 'binary' } },
+      },
+    },
+    TUploadDataResp: {
+      fields: {
+        1: { name: 'status', type: { kind: 'struct', name: 'TStatus' } },
+        2: { name: 'operationHandle', type: { kind: 'struct', name: 'TOperationHandle' } },
       },
     },
     TUserDefinedTypeEntry: {

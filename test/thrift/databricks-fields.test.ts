@@ -100,7 +100,7 @@ it('names TGetResultSetMetadataResp 3329-3337 and 3344-3347, with TDBSqlCloudRes
   });
 });
 
-it('names SetClientInfo and GetQueryId calls', () => {
+it('names SetClientInfo, GetQueryId, UploadData and DownloadData calls', () => {
   const setClientInfo = struct([
     [1, Type.STRUCT, nested(sessionHandle() as unknown as { write: Writer })],
     [2, Type.MAP, (out) => {
@@ -113,4 +113,8 @@ it('names SetClientInfo and GetQueryId calls', () => {
   expect(nameCall(decodeOk(encodeMessage('SetClientInfo', setClientInfo, 4))).request).toMatchObject({ configuration: { ApplicationName: 'adbc-tests' } });
   const queryId = struct([[1, Type.STRING, str('01ef-query')]]);
   expect(nameReply(decodeOk(encodeReply('GetQueryId', queryId, 5))).reply).toEqual({ queryId: '01ef-query' });
+  const upload = struct([[2, Type.STRING, str('main.default.t')], [3, Type.STRING, str('/tmp/x.csv')]]);
+  expect(nameCall(decodeOk(encodeMessage('UploadData', upload, 6))).request).toEqual({ tableName: 'main.default.t', path: '/tmp/x.csv' });
+  const download = struct([[3, Type.STRING, str('SELECT 1')], [4, Type.STRING, str('arrow')]]);
+  expect(nameCall(decodeOk(encodeMessage('DownloadData', download, 7))).request).toEqual({ query: 'SELECT 1', format: 'arrow' });
 });

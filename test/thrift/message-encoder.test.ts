@@ -53,7 +53,7 @@ describe('encodeThriftMessage', () => {
 
   describe.each(['binary', 'compact'] as const)('every reply type of the schema, %s protocol', (protocol) => {
     const driverProtocol: DriverProtocol = protocol;
-    // The driver's client can only read replies of the methods it implements (not the supplement's SetClientInfo, GetQueryId).
+    // The driver's client can only read replies of the methods it implements (not the supplement's SetClientInfo, GetQueryId, UploadData, DownloadData).
     const driverMethods = Object.keys(TCLI_SCHEMA.methods).filter((m) => !(m in DATABRICKS_SUPPLEMENT.methods));
     it.each(driverMethods)('%s: decode(encode(tree)) == tree, and the driver reads it (property)', (method) => {
       fc.assert(

@@ -139,8 +139,8 @@ describe('replyMethodsForPath (checks a definition before any reply exists)', ()
   it('names the methods whose reply has the path and takes the value', () => {
     expect(replyMethodsForPath('serverProtocolVersion', 'SPARK_CLI_SERVICE_PROTOCOL_V1')).toEqual(['OpenSession']);
     expect(replyMethodsForPath('results.resultLinks[*].expiryTime', 0)).toEqual(['FetchResults']);
-    // The 21 methods of the driver and SetClientInfo (GetQueryIdResp has no status).
-    expect(replyMethodsForPath('status.statusCode', 'ERROR_STATUS')).toHaveLength(22);
+    // The 21 methods of the driver, SetClientInfo, UploadData and DownloadData (GetQueryIdResp has no status).
+    expect(replyMethodsForPath('status.statusCode', 'ERROR_STATUS')).toHaveLength(24);
     expect(replyMethodsForPath('directResults.resultSet.hasMoreRows', true).sort()).toContain('ExecuteStatement');
   });
 

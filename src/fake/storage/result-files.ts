@@ -45,14 +45,24 @@ export class ResultFiles {
     return !!entry && ref.startRow >= 0 && ref.rowCount > 0 && ref.startRow + ref.rowCount <= entry.source.rowCount;
   }
 
-  /** Byte size of a file; computed once by producing it, then remembered (only the number). */
+  /** Byte size of a file as served (compressed, if it is); computed once by producing it, then remembered. */
   size(ref: ResultFileRef): number {
     const entry = this.entryFor(ref);
-    const key = `${ref.startRow}-${ref.rowCount}`;
+    return this.remembered(entry, `${ref.startRow}-${ref.rowCount}`, () => this.chunks(ref));
+  }
+
+  /** Byte size of the file's Arrow IPC stream before compression: what a link's bytesNum reports. */
+  uncompressedSize(ref: ResultFileRef): number {
+    const entry = this.entryFor(ref);
+    if (!entry.lz4) return this.size(ref);
+    return this.remembered(entry, `${ref.startRow}-${ref.rowCount}:ipc`, () => this.ipcStream(entry, ref));
+  }
+
+  private remembered(entry: Entry, key: string, produce: () => Iterable<Buffer>): number {
     let size = entry.sizes.get(key);
     if (size === undefined) {
       size = 0;
-      for (const chunk of this.chunks(ref)) size += chunk.length;
+      for (const chunk of produce()) size += chunk.length;
       entry.sizes.set(key, size);
     }
     return size;
