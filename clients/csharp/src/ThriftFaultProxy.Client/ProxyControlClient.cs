@@ -68,6 +68,29 @@ namespace ThriftFaultProxy.Client
         }
 
         /// <summary>
+        /// Creates a scenario of your own, or replaces the one of the same name you defined before (which is then
+        /// disarmed); it stays disarmed until <see cref="EnableScenarioAsync"/>. Build it with
+        /// <see cref="Scenario.Named"/>. A built-in scenario's name: <see cref="ScenarioAlreadyExistsException"/>;
+        /// an invalid definition: <see cref="InvalidControlArgumentException"/> whose detail names the field, e.g.
+        /// "scenario.steps[0].respond.http_status: 99 is not an HTTP status".
+        /// </summary>
+        /// <returns>The scenario as defined, and whether it replaced one.</returns>
+        public Task<DefineScenarioResponse> DefineScenarioAsync(ScenarioDefinition definition, CancellationToken cancellationToken = default)
+        {
+            if (definition == null) throw new ArgumentNullException(nameof(definition));
+            var request = new DefineScenarioRequest { Scenario = definition };
+            return UnaryAsync("DefineScenario", o => Raw.DefineScenarioAsync(request, o), cancellationToken);
+        }
+
+        /// <summary>
+        /// Deletes a scenario you defined, disarming it. A built-in: <see cref="ScenarioPreconditionFailedException"/>;
+        /// an unknown name: <see cref="ScenarioNotFoundException"/>.
+        /// </summary>
+        /// <returns>The definition that was removed, and whether it was armed.</returns>
+        public Task<DeleteScenarioResponse> DeleteScenarioAsync(string name, CancellationToken cancellationToken = default) =>
+            UnaryAsync("DeleteScenario", o => Raw.DeleteScenarioAsync(new DeleteScenarioRequest { Name = name }, o), cancellationToken);
+
+        /// <summary>
         /// Arms a scenario. By default it fires once on the first matching request, then disables itself, and
         /// enabling clears the call history.
         /// </summary>

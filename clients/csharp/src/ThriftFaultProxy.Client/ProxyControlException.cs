@@ -38,6 +38,10 @@ namespace ThriftFaultProxy.Client
                     return new ScenarioNotFoundException(operation, detail, exception);
                 case StatusCode.InvalidArgument:
                     return new InvalidControlArgumentException(operation, detail, exception);
+                case StatusCode.AlreadyExists:
+                    return new ScenarioAlreadyExistsException(operation, detail, exception);
+                case StatusCode.FailedPrecondition:
+                    return new ScenarioPreconditionFailedException(operation, detail, exception);
                 default:
                     return new ProxyControlException(operation, code, detail, exception);
             }
@@ -63,6 +67,32 @@ namespace ThriftFaultProxy.Client
         /// <summary>Creates the exception.</summary>
         public InvalidControlArgumentException(string operation, string detail, Exception? innerException = null)
             : base(operation, StatusCode.InvalidArgument, detail, innerException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The name belongs to a scenario that cannot be replaced (gRPC ALREADY_EXISTS): DefineScenario with the name of
+    /// a built-in scenario. Pick another name.
+    /// </summary>
+    public sealed class ScenarioAlreadyExistsException : ProxyControlException
+    {
+        /// <summary>Creates the exception.</summary>
+        public ScenarioAlreadyExistsException(string operation, string detail, Exception? innerException = null)
+            : base(operation, StatusCode.AlreadyExists, detail, innerException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The scenario is not in a state that allows the operation (gRPC FAILED_PRECONDITION): DeleteScenario of a
+    /// built-in scenario, which can only be disabled.
+    /// </summary>
+    public sealed class ScenarioPreconditionFailedException : ProxyControlException
+    {
+        /// <summary>Creates the exception.</summary>
+        public ScenarioPreconditionFailedException(string operation, string detail, Exception? innerException = null)
+            : base(operation, StatusCode.FailedPrecondition, detail, innerException)
         {
         }
     }
