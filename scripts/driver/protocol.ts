@@ -25,7 +25,15 @@ export interface DriverClientOptions {
 export type MetadataCall = 'getCatalogs' | 'getSchemas' | 'getTables' | 'getColumns' | 'getTypeInfo' | 'getTableTypes' | 'getFunctions';
 
 export type DriverStep =
-  | { kind: 'query'; sql: string; useCloudFetch?: boolean; maxRows?: number }
+  | {
+      kind: 'query';
+      sql: string;
+      useCloudFetch?: boolean;
+      /** Rows asked for with the statement (direct results); the driver's default is 100000. */
+      maxRows?: number;
+      /** Rows asked for per FetchResults while reading (fetchAll's maxRows); the driver's default is 100000. */
+      fetchChunkRows?: number;
+    }
   | { kind: 'metadata'; call: MetadataCall; args?: Record<string, string> }
   | { kind: 'info'; infoType: number };
 

@@ -109,7 +109,7 @@ async function runStep(session: IDBSQLSession, step: DriverStep, maxRowsReturned
       step.kind === 'query'
         ? await session.executeStatement(step.sql, { useCloudFetch: step.useCloudFetch, maxRows: step.maxRows })
         : await session[step.call]({ ...step.args } as never);
-    const rows = (await operation.fetchAll()) as Record<string, unknown>[];
+    const rows = (await operation.fetchAll(step.kind === 'query' && step.fetchChunkRows !== undefined ? { maxRows: step.fetchChunkRows } : undefined)) as Record<string, unknown>[];
     const schema = await operation.getSchema();
     await operation.close();
     const digest = new RowDigest();

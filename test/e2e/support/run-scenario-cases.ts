@@ -1,5 +1,5 @@
-// Runs scenario cases as jest tests against one proxy + fake, the way a driver team's test would: open a gRPC
-// WatchCalls stream and wait for its LIVE marker, arm the scenario with the gRPC EnableScenario RPC, run the
+// Runs scenario cases as jest tests against one proxy + fake, the way a driver team's test would: define the
+// scenario over gRPC if it is not a built-in, open a gRPC WatchCalls stream and wait for its LIVE marker, arm the scenario with the gRPC EnableScenario RPC, run the
 // driver, let the stream catch up, then check the driver's outcome against what the stream reported.
 import { EnableScenarioRequest } from '../../../gen/thriftproxy/v1/scenario_control';
 import { SCENARIO_CATALOG } from '../../../src/scenarios/catalog';
@@ -30,7 +30,13 @@ export function describeScenarioCases(title: string, cases: readonly ScenarioCas
 
     for (const c of cases) {
       it(`${c.scenario}: the driver ${c.outcome}`, async () => {
-        expect(SCENARIO_CATALOG.map((s) => s.name)).toContain(c.scenario);
+        if (c.define) {
+          // A scenario of the test's own, defined over the gRPC DefineScenario RPC (disarmed until enabled).
+          const defined = (await env.api.defineScenario({ scenario: { ...c.define, name: c.scenario } })).scenario;
+          expect(defined).toMatchObject({ name: c.scenario, builtin: false, enabled: false });
+        } else {
+          expect(SCENARIO_CATALOG.map((s) => s.name)).toContain(c.scenario);
+        }
         const watch = await GrpcCallWatch.open(env.api);
         try {
           const enable = typeof c.enable === 'function' ? c.enable(timings) : c.enable;

@@ -3,7 +3,14 @@
 // Where the official Node.js driver behaves in a way a driver team might not expect, the case says so in
 // `finding`; the README's "Findings about the official Node.js driver" section lists the same.
 import type { Duration } from '../../../gen/google/protobuf/duration';
-import { CallKind, CallState, type Call, type EnableScenarioRequest } from '../../../gen/thriftproxy/v1/scenario_control';
+import {
+  CallKind,
+  CallState,
+  type Call,
+  type DeepPartial,
+  type EnableScenarioRequest,
+  type ScenarioDefinition,
+} from '../../../gen/thriftproxy/v1/scenario_control';
 import { CLOUDFETCH_METHOD } from '../../../src/core/model';
 import type { DriverClientOptions, DriverRunReport, DriverStep } from '../../../scripts/driver/protocol';
 import { durationMs, outcome, startMs } from './call-watch';
@@ -43,7 +50,10 @@ export interface ScenarioRun {
 export type EnableFields = Partial<Omit<EnableScenarioRequest, 'name'>>;
 
 export interface ScenarioCase {
+  /** A built-in's name, or the name of the scenario `define` describes. */
   scenario: string;
+  /** A scenario of the test's own: defined with the gRPC DefineScenario RPC (under `scenario`) before it is armed. */
+  define?: DeepPartial<Omit<ScenarioDefinition, 'name'>>;
   /** What the driver did, in words: the test's title. */
   outcome: string;
   enable?: EnableFields | ((timings: CaseTimings) => EnableFields);
@@ -56,20 +66,20 @@ export interface ScenarioCase {
 /** Rows in the CloudFetch query: three files of 4000 rows with the e2e fake's settings. */
 export const CLOUDFETCH_ROWS = 12_000;
 export const CLOUDFETCH_FAKE = { cloudFetchThresholdRows: 5_000, rowsPerCloudFetchFile: 4_000, linksPerFetch: 4 };
-const CLOUDFETCH_QUERY: DriverStep[] = [{ kind: 'query', sql: `SELECT * FROM range(${CLOUDFETCH_ROWS})` }];
+export const CLOUDFETCH_QUERY: DriverStep[] = [{ kind: 'query', sql: `SELECT * FROM range(${CLOUDFETCH_ROWS})` }];
 const INLINE_QUERY: DriverStep[] = [{ kind: 'query', sql: 'SELECT * FROM range(100)' }];
 /** Fast retries plus a socket timeout well below the hold scenarios' durations. */
 const shortSocketTimeout = (t: CaseTimings): DriverClientOptions => ({ retryDelayMin: 20, retryDelayMax: 100, retriesTimeout: 20_000, socketTimeout: t.socketTimeoutMs });
 
-const isDownload = (c: Call) => c.kind === CallKind.CALL_KIND_CLOUD_FETCH && c.method === CLOUDFETCH_METHOD;
-const firedBy = (name: string) => (c: Call) => c.scenario === name;
+export const isDownload = (c: Call) => c.kind === CallKind.CALL_KIND_CLOUD_FETCH && c.method === CLOUDFETCH_METHOD;
+export const firedBy = (name: string) => (c: Call) => c.scenario === name;
 
 /** A hold time for EnableScenarioRequest.duration. */
 function ms(value: number): Duration {
   return { seconds: BigInt(Math.floor(value / 1000)), nanos: (value % 1000) * 1_000_000 };
 }
 
-function expectAllRows(run: ScenarioRun, rows: number): void {
+export function expectAllRows(run: ScenarioRun, rows: number): void {
   expect(run.report.error).toBeUndefined();
   expect(run.report.ok).toBe(true);
   expect(run.report.steps[0]!.rowCount).toBe(rows);
