@@ -6,14 +6,17 @@ import {
   CallKind as CoreCallKind,
   CallRecord,
   CallState as CoreCallState,
+  DeliveryEnd as CoreDeliveryEnd,
   EnableOptions,
   ProxyInfo,
   ScenarioDefinition as CoreScenarioDefinition,
+  ReplyDelivery as CoreReplyDelivery,
   ScenarioError,
   ScenarioMatch,
   ScenarioStatus,
   StepSpec,
   ThriftMessageType as CoreThriftMessageType,
+  ThriftStatusSummary,
   VerificationKind as CoreVerificationKind,
   VerificationRequest,
   VerificationResult,
@@ -26,6 +29,7 @@ import {
   CallKind,
   CallState,
   CountCallsRequest,
+  DeliveryEnd,
   EnableScenarioRequest,
   GetProxyInfoResponse,
   Match,
@@ -34,7 +38,9 @@ import {
   ScenarioActionKind,
   ScenarioDefinition,
   Step,
+  ReplyDelivery,
   ThriftMessageType,
+  ThriftStatus,
   VerificationKind,
   VerifyCallsRequest,
   VerifyCallsResponse,
@@ -273,15 +279,7 @@ export function callToProto(record: CallRecord): Call {
     decoded: record.decoded,
     decodeError: record.decodeError ?? '',
     request: record.request,
-    replyStatus:
-      record.replyStatus === undefined
-        ? undefined
-        : {
-            statusCode: record.replyStatus.statusCode,
-            statusName: record.replyStatus.statusName,
-            errorMessage: record.replyStatus.errorMessage ?? '',
-            sqlState: record.replyStatus.sqlState ?? '',
-          },
+    replyStatus: statusToProto(record.replyStatus),
     reply: record.reply,
     host: record.host,
     path: record.path,
@@ -293,6 +291,31 @@ export function callToProto(record: CallRecord): Call {
     scenario: record.scenario ?? '',
     error: record.error ?? '',
     steps: record.steps === undefined ? [] : [...record.steps],
+    delivery: record.delivery === undefined ? undefined : deliveryToProto(record.delivery),
+    upstreamReply: record.upstreamReply,
+    upstreamReplyStatus: statusToProto(record.upstreamReplyStatus),
+  };
+}
+
+function statusToProto(status: ThriftStatusSummary | undefined): ThriftStatus | undefined {
+  if (status === undefined) return undefined;
+  return { statusCode: status.statusCode, statusName: status.statusName, errorMessage: status.errorMessage ?? '', sqlState: status.sqlState ?? '' };
+}
+
+const DELIVERY_END_TO_PROTO: Record<CoreDeliveryEnd, DeliveryEnd> = {
+  complete: DeliveryEnd.DELIVERY_END_COMPLETE,
+  reset: DeliveryEnd.DELIVERY_END_RESET,
+  closed: DeliveryEnd.DELIVERY_END_CLOSED,
+  client_closed: DeliveryEnd.DELIVERY_END_CLIENT_CLOSED,
+  upstream_failed: DeliveryEnd.DELIVERY_END_UPSTREAM_FAILED,
+};
+
+function deliveryToProto(delivery: CoreReplyDelivery): ReplyDelivery {
+  return {
+    bytesDelivered: BigInt(delivery.bytesDelivered),
+    upstreamBytes: BigInt(delivery.upstreamBytes),
+    connectionEnd: DELIVERY_END_TO_PROTO[delivery.connectionEnd],
+    timeToLastByte: durationToProto(delivery.timeToLastByteMs),
   };
 }
 

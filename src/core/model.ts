@@ -59,6 +59,28 @@ export interface CallRecord {
   /** The steps of that scenario that ran, in order, each explained in one line. */
   steps?: readonly string[];
   error?: string;
+  /** What the client was actually sent, when a response-side step acted on the reply. */
+  delivery?: ReplyDelivery;
+  /** The reply as the server sent it, when a step rewrote it (`reply` and `replyStatus` are what the client got). */
+  upstreamReply?: NamedFields;
+  upstreamReplyStatus?: ThriftStatusSummary;
+}
+
+/**
+ * How the client's side of a reply ended: the whole reply sent ('complete'), the connection reset (RST) or
+ * closed (FIN) by a step after some bytes, the client gone first, or the server failing mid-reply.
+ */
+export type DeliveryEnd = 'complete' | 'reset' | 'closed' | 'client_closed' | 'upstream_failed';
+
+/** What a client actually received of a reply that response-side steps acted on. */
+export interface ReplyDelivery {
+  /** Body bytes handed to the client's connection (after a rewrite, up to a cut). */
+  bytesDelivered: number;
+  /** Body bytes the server sent. */
+  upstreamBytes: number;
+  connectionEnd: DeliveryEnd;
+  /** From the call's arrival to the last body byte handed to the client (or to the end of the reply). */
+  timeToLastByteMs: number;
 }
 
 /** Unset fields match everything. */

@@ -242,6 +242,70 @@ export function thriftMessageTypeToJSON(object: ThriftMessageType): string {
   }
 }
 
+/** DeliveryEnd says how the client's side of a reply ended. */
+export enum DeliveryEnd {
+  /** DELIVERY_END_UNSPECIFIED - Not set. */
+  DELIVERY_END_UNSPECIFIED = 0,
+  /** DELIVERY_END_COMPLETE - The whole reply (as changed by the steps) was sent; the connection stays usable. */
+  DELIVERY_END_COMPLETE = 1,
+  /** DELIVERY_END_RESET - The proxy reset the client's TCP connection (RST) after bytes_delivered body bytes. */
+  DELIVERY_END_RESET = 2,
+  /** DELIVERY_END_CLOSED - The proxy closed the client's connection (FIN) after bytes_delivered body bytes. */
+  DELIVERY_END_CLOSED = 3,
+  /** DELIVERY_END_CLIENT_CLOSED - The client closed its connection before the reply was complete. */
+  DELIVERY_END_CLIENT_CLOSED = 4,
+  /** DELIVERY_END_UPSTREAM_FAILED - The server's reply broke off before it was complete. */
+  DELIVERY_END_UPSTREAM_FAILED = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function deliveryEndFromJSON(object: any): DeliveryEnd {
+  switch (object) {
+    case 0:
+    case "DELIVERY_END_UNSPECIFIED":
+      return DeliveryEnd.DELIVERY_END_UNSPECIFIED;
+    case 1:
+    case "DELIVERY_END_COMPLETE":
+      return DeliveryEnd.DELIVERY_END_COMPLETE;
+    case 2:
+    case "DELIVERY_END_RESET":
+      return DeliveryEnd.DELIVERY_END_RESET;
+    case 3:
+    case "DELIVERY_END_CLOSED":
+      return DeliveryEnd.DELIVERY_END_CLOSED;
+    case 4:
+    case "DELIVERY_END_CLIENT_CLOSED":
+      return DeliveryEnd.DELIVERY_END_CLIENT_CLOSED;
+    case 5:
+    case "DELIVERY_END_UPSTREAM_FAILED":
+      return DeliveryEnd.DELIVERY_END_UPSTREAM_FAILED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DeliveryEnd.UNRECOGNIZED;
+  }
+}
+
+export function deliveryEndToJSON(object: DeliveryEnd): string {
+  switch (object) {
+    case DeliveryEnd.DELIVERY_END_UNSPECIFIED:
+      return "DELIVERY_END_UNSPECIFIED";
+    case DeliveryEnd.DELIVERY_END_COMPLETE:
+      return "DELIVERY_END_COMPLETE";
+    case DeliveryEnd.DELIVERY_END_RESET:
+      return "DELIVERY_END_RESET";
+    case DeliveryEnd.DELIVERY_END_CLOSED:
+      return "DELIVERY_END_CLOSED";
+    case DeliveryEnd.DELIVERY_END_CLIENT_CLOSED:
+      return "DELIVERY_END_CLIENT_CLOSED";
+    case DeliveryEnd.DELIVERY_END_UPSTREAM_FAILED:
+      return "DELIVERY_END_UPSTREAM_FAILED";
+    case DeliveryEnd.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** VerificationKind is one of the original proxy's four checks. */
 export enum VerificationKind {
   /** VERIFICATION_KIND_UNSPECIFIED - Not set: INVALID_ARGUMENT. */
@@ -762,6 +826,31 @@ export interface Call {
    * connection"); empty if no scenario fired.
    */
   steps: string[];
+  /**
+   * What the client actually received, when a response-side step (truncate, throttle, stall, corrupt, set or
+   * rewrite the reply) acted on it; unset otherwise.
+   */
+  delivery?:
+    | ReplyDelivery
+    | undefined;
+  /** The reply as the server sent it, when a step rewrote it (reply and reply_status then hold what the client got). */
+  upstreamReply?:
+    | { [key: string]: any }
+    | undefined;
+  /** The status of that server reply. */
+  upstreamReplyStatus?: ThriftStatus | undefined;
+}
+
+/** ReplyDelivery is what a client actually received of a reply that response-side steps acted on. */
+export interface ReplyDelivery {
+  /** Body bytes handed to the client's connection (after a rewrite, up to a cut). */
+  bytesDelivered: bigint;
+  /** Body bytes the server sent. */
+  upstreamBytes: bigint;
+  /** How the client's side ended. */
+  connectionEnd: DeliveryEnd;
+  /** From the call's arrival to the last body byte handed to the client (or to the end of the reply). */
+  timeToLastByte?: Duration | undefined;
 }
 
 /** A filter on recorded calls. Unset fields match everything. */
@@ -4099,6 +4188,9 @@ function createBaseCall(): Call {
     scenario: "",
     error: "",
     steps: [],
+    delivery: undefined,
+    upstreamReply: undefined,
+    upstreamReplyStatus: undefined,
   };
 }
 
@@ -4178,6 +4270,15 @@ export const Call: MessageFns<Call> = {
     }
     for (const v of message.steps) {
       writer.uint32(178).string(v!);
+    }
+    if (message.delivery !== undefined) {
+      ReplyDelivery.encode(message.delivery, writer.uint32(186).fork()).join();
+    }
+    if (message.upstreamReply !== undefined) {
+      Struct.encode(Struct.wrap(message.upstreamReply), writer.uint32(194).fork()).join();
+    }
+    if (message.upstreamReplyStatus !== undefined) {
+      ThriftStatus.encode(message.upstreamReplyStatus, writer.uint32(202).fork()).join();
     }
     return writer;
   },
@@ -4371,6 +4472,30 @@ export const Call: MessageFns<Call> = {
             message.steps.push(reader.string());
             continue;
           }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.delivery = ReplyDelivery.decode(reader, reader.uint32());
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.upstreamReply = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.upstreamReplyStatus = ThriftStatus.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4441,6 +4566,17 @@ export const Call: MessageFns<Call> = {
       steps: globalThis.Array.isArray(object?.steps)
         ? object.steps.map((e: any) => globalThis.String(e))
         : [],
+      delivery: isSet(object.delivery) ? ReplyDelivery.fromJSON(object.delivery) : undefined,
+      upstreamReply: isObject(object.upstreamReply)
+        ? object.upstreamReply
+        : isObject(object.upstream_reply)
+        ? object.upstream_reply
+        : undefined,
+      upstreamReplyStatus: isSet(object.upstreamReplyStatus)
+        ? ThriftStatus.fromJSON(object.upstreamReplyStatus)
+        : isSet(object.upstream_reply_status)
+        ? ThriftStatus.fromJSON(object.upstream_reply_status)
+        : undefined,
     };
   },
 
@@ -4512,6 +4648,15 @@ export const Call: MessageFns<Call> = {
     if (message.steps?.length) {
       obj.steps = message.steps;
     }
+    if (message.delivery !== undefined) {
+      obj.delivery = ReplyDelivery.toJSON(message.delivery);
+    }
+    if (message.upstreamReply !== undefined) {
+      obj.upstreamReply = message.upstreamReply;
+    }
+    if (message.upstreamReplyStatus !== undefined) {
+      obj.upstreamReplyStatus = ThriftStatus.toJSON(message.upstreamReplyStatus);
+    }
     return obj;
   },
 
@@ -4550,6 +4695,158 @@ export const Call: MessageFns<Call> = {
     message.scenario = object.scenario ?? "";
     message.error = object.error ?? "";
     message.steps = object.steps?.map((e) => e) || [];
+    message.delivery = (object.delivery !== undefined && object.delivery !== null)
+      ? ReplyDelivery.fromPartial(object.delivery)
+      : undefined;
+    message.upstreamReply = object.upstreamReply ?? undefined;
+    message.upstreamReplyStatus = (object.upstreamReplyStatus !== undefined && object.upstreamReplyStatus !== null)
+      ? ThriftStatus.fromPartial(object.upstreamReplyStatus)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseReplyDelivery(): ReplyDelivery {
+  return { bytesDelivered: 0n, upstreamBytes: 0n, connectionEnd: 0, timeToLastByte: undefined };
+}
+
+export const ReplyDelivery: MessageFns<ReplyDelivery> = {
+  encode(message: ReplyDelivery, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.bytesDelivered !== 0n) {
+      if (BigInt.asUintN(64, message.bytesDelivered) !== message.bytesDelivered) {
+        throw new globalThis.Error("value provided for field message.bytesDelivered of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.bytesDelivered);
+    }
+    if (message.upstreamBytes !== 0n) {
+      if (BigInt.asUintN(64, message.upstreamBytes) !== message.upstreamBytes) {
+        throw new globalThis.Error("value provided for field message.upstreamBytes of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.upstreamBytes);
+    }
+    if (message.connectionEnd !== 0) {
+      writer.uint32(24).int32(message.connectionEnd);
+    }
+    if (message.timeToLastByte !== undefined) {
+      Duration.encode(message.timeToLastByte, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReplyDelivery {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReplyDelivery();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.bytesDelivered = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.upstreamBytes = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.connectionEnd = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.timeToLastByte = Duration.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReplyDelivery {
+    return {
+      bytesDelivered: isSet(object.bytesDelivered)
+        ? BigInt(object.bytesDelivered)
+        : isSet(object.bytes_delivered)
+        ? BigInt(object.bytes_delivered)
+        : 0n,
+      upstreamBytes: isSet(object.upstreamBytes)
+        ? BigInt(object.upstreamBytes)
+        : isSet(object.upstream_bytes)
+        ? BigInt(object.upstream_bytes)
+        : 0n,
+      connectionEnd: isSet(object.connectionEnd)
+        ? deliveryEndFromJSON(object.connectionEnd)
+        : isSet(object.connection_end)
+        ? deliveryEndFromJSON(object.connection_end)
+        : 0,
+      timeToLastByte: isSet(object.timeToLastByte)
+        ? Duration.fromJSON(object.timeToLastByte)
+        : isSet(object.time_to_last_byte)
+        ? Duration.fromJSON(object.time_to_last_byte)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ReplyDelivery): unknown {
+    const obj: any = {};
+    if (message.bytesDelivered !== 0n) {
+      obj.bytesDelivered = message.bytesDelivered.toString();
+    }
+    if (message.upstreamBytes !== 0n) {
+      obj.upstreamBytes = message.upstreamBytes.toString();
+    }
+    if (message.connectionEnd !== 0) {
+      obj.connectionEnd = deliveryEndToJSON(message.connectionEnd);
+    }
+    if (message.timeToLastByte !== undefined) {
+      obj.timeToLastByte = Duration.toJSON(message.timeToLastByte);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReplyDelivery>, I>>(base?: I): ReplyDelivery {
+    return ReplyDelivery.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReplyDelivery>, I>>(object: I): ReplyDelivery {
+    const message = createBaseReplyDelivery();
+    message.bytesDelivered = (object.bytesDelivered !== undefined && object.bytesDelivered !== null)
+      ? BigInt(object.bytesDelivered)
+      : 0n;
+    message.upstreamBytes = (object.upstreamBytes !== undefined && object.upstreamBytes !== null)
+      ? BigInt(object.upstreamBytes)
+      : 0n;
+    message.connectionEnd = object.connectionEnd ?? 0;
+    message.timeToLastByte = (object.timeToLastByte !== undefined && object.timeToLastByte !== null)
+      ? Duration.fromPartial(object.timeToLastByte)
+      : undefined;
     return message;
   },
 };
