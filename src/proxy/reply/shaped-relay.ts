@@ -34,6 +34,8 @@ export interface BodyControl {
   cut(how: ConnectionEnd): void;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
+  /** The body length the reply's head announces (Content-Length), when it announces one. */
+  readonly contentLength: number | undefined;
 }
 
 /** What a response-side step does to a reply; every part optional, applied in the order of the hooks. */
@@ -186,6 +188,7 @@ class ShapedRelay {
         this.cutRequested ??= how;
       },
       signal: this.clientGone.signal,
+      contentLength: announcedLength(head),
     };
     let out: Readable = body;
     this.pipes.push(body);
@@ -271,6 +274,16 @@ function withContentLength(head: RelayHead, length: number): RelayHead {
   const headers = head.headers.slice();
   for (let i = 0; i + 1 < headers.length; i += 2) if (headers[i].toLowerCase() === 'content-length') headers[i + 1] = String(length);
   return { status: head.status, headers };
+}
+
+function announcedLength(head: RelayHead): number | undefined {
+  for (let i = 0; i + 1 < head.headers.length; i += 2) {
+    if (head.headers[i].toLowerCase() === 'content-length') {
+      const n = Number(head.headers[i + 1]);
+      return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+    }
+  }
+  return undefined;
 }
 
 type Collected = { whole: true; body: Buffer } | { whole: false; prefix: Buffer };
