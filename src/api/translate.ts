@@ -6,7 +6,9 @@ import {
   CallKind as CoreCallKind,
   CallRecord,
   CallState as CoreCallState,
+  ConnectionEnd as CoreConnectionEnd,
   DeliveryEnd as CoreDeliveryEnd,
+  FieldValue,
   EnableOptions,
   ProxyInfo,
   ScenarioDefinition as CoreScenarioDefinition,
@@ -28,6 +30,7 @@ import {
   CallFilter,
   CallKind,
   CallState,
+  ConnectionEnd,
   CountCallsRequest,
   DeliveryEnd,
   EnableScenarioRequest,
@@ -49,7 +52,7 @@ import {
 } from '../../gen/thriftproxy/v1/scenario_control';
 import { explainSteps } from '../scenarios/definition';
 import { operationOf } from '../scenarios/match';
-import { stepEnds } from '../steps/registry';
+import { STEP_KIND_NAMES, stepEnds } from '../steps/registry';
 
 // ---- requests: protobuf -> core ------------------------------------------------------------------------------
 
@@ -408,7 +411,7 @@ export function matchFromProto(match: Match | undefined, field: string): Scenari
 export function stepFromProto(step: Step, field: string): StepSpec {
   const kind = step.kind;
   if (kind === undefined) {
-    throw invalid(`${field}: no step kind set; give one of delay, respond, thrift_error, reset, close, hold, forward`);
+    throw invalid(`${field}: no step kind set; give one of ${STEP_KIND_NAMES}`);
   }
   switch (kind.$case) {
     case 'delay':
@@ -436,9 +439,65 @@ export function stepFromProto(step: Step, field: string): StepSpec {
       return { kind: 'close' };
     case 'forward':
       return { kind: 'forward' };
+    case 'truncateResponse': {
+      const t = kind.value;
+      const result: StepSpec = {
+        kind: 'truncate_response',
+        afterBytes: byteCountFromProto(t.afterBytes, `${field}.truncate_response.after_bytes`),
+        then: connectionEndFromProto(t.then, `${field}.truncate_response.then`),
+      };
+      if (t.afterPercent !== 0) result.afterPercent = t.afterPercent;
+      return result;
+    }
+    case 'throttleResponse':
+      return { kind: 'throttle_response', bytesPerSecond: byteCountFromProto(kind.value.bytesPerSecond, `${field}.throttle_response.bytes_per_second`) };
+    case 'stallResponse':
+      return {
+        kind: 'stall_response',
+        afterBytes: byteCountFromProto(kind.value.afterBytes, `${field}.stall_response.after_bytes`),
+        durationMs: requiredDurationMs(kind.value.duration, `${field}.stall_response.duration`),
+      };
+    case 'corruptResponse':
+      return {
+        kind: 'corrupt_response',
+        offset: byteCountFromProto(kind.value.offset, `${field}.corrupt_response.offset`),
+        length: byteCountFromProto(kind.value.length, `${field}.corrupt_response.length`),
+      };
+    case 'setResponse': {
+      const result: StepSpec = { kind: 'set_response' };
+      if (kind.value.httpStatus !== 0) result.httpStatus = kind.value.httpStatus;
+      if (Object.keys(kind.value.headers).length > 0) result.headers = { ...kind.value.headers };
+      return result;
+    }
+    case 'rewriteThriftReply':
+      return {
+        kind: 'rewrite_thrift_reply',
+        set: kind.value.set.map((assignment, i) => {
+          const at = `${field}.rewrite_thrift_reply.set[${i}]`;
+          if (assignment.value === undefined) throw invalid(`${at}.value: is required (null removes the field)`);
+          return { path: assignment.path, value: assignment.value as FieldValue };
+        }),
+      };
     default:
       return unreachable(kind, field);
   }
+}
+
+/** A uint64 byte count as a number; beyond 2^53 is beyond any reply. */
+function byteCountFromProto(value: bigint, field: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid(`${field}: ${value} is out of range (at most ${Number.MAX_SAFE_INTEGER})`);
+  return Number(value);
+}
+
+const CONNECTION_END_FROM_PROTO: Partial<Record<ConnectionEnd, CoreConnectionEnd>> = {
+  [ConnectionEnd.CONNECTION_END_RESET]: 'reset',
+  [ConnectionEnd.CONNECTION_END_CLOSE]: 'close',
+};
+
+function connectionEndFromProto(value: ConnectionEnd, field: string): CoreConnectionEnd {
+  const end = CONNECTION_END_FROM_PROTO[value];
+  if (end === undefined) throw invalid(`${field}: give CONNECTION_END_RESET (TCP reset) or CONNECTION_END_CLOSE (FIN)`);
+  return end;
 }
 
 export function definitionFromProto(definition: ScenarioDefinition | undefined, field: string): CoreScenarioDefinition {
@@ -495,6 +554,27 @@ export function stepToProto(step: StepSpec): Step {
       return { kind: { $case: 'close', value: {} } };
     case 'forward':
       return { kind: { $case: 'forward', value: {} } };
+    case 'truncate_response':
+      return {
+        kind: {
+          $case: 'truncateResponse',
+          value: {
+            afterBytes: BigInt(step.afterBytes),
+            then: step.then === 'reset' ? ConnectionEnd.CONNECTION_END_RESET : ConnectionEnd.CONNECTION_END_CLOSE,
+            afterPercent: step.afterPercent ?? 0,
+          },
+        },
+      };
+    case 'throttle_response':
+      return { kind: { $case: 'throttleResponse', value: { bytesPerSecond: BigInt(step.bytesPerSecond) } } };
+    case 'stall_response':
+      return { kind: { $case: 'stallResponse', value: { afterBytes: BigInt(step.afterBytes), duration: durationToProto(step.durationMs) } } };
+    case 'corrupt_response':
+      return { kind: { $case: 'corruptResponse', value: { offset: BigInt(step.offset), length: BigInt(step.length) } } };
+    case 'set_response':
+      return { kind: { $case: 'setResponse', value: { httpStatus: step.httpStatus ?? 0, headers: { ...step.headers } } } };
+    case 'rewrite_thrift_reply':
+      return { kind: { $case: 'rewriteThriftReply', value: { set: step.set.map((a) => ({ path: a.path, value: a.value })) } } };
     default:
       return unreachable(step, 'step');
   }

@@ -137,7 +137,30 @@ export type StepSpec =
   | { kind: 'reset' }
   | { kind: 'close' }
   | { kind: 'hold'; durationMs: number }
-  | { kind: 'forward' };
+  | { kind: 'forward' }
+  // Response-side steps: they act on the server's reply (src/proxy/reply), so they come before any step that ends.
+  | {
+      kind: 'truncate_response';
+      /** Body bytes delivered before the cut. */
+      afterBytes: number;
+      /** Instead of afterBytes: this percentage (1 to 99) of the body as Content-Length announces it. */
+      afterPercent?: number;
+      then: ConnectionEnd;
+    }
+  | { kind: 'throttle_response'; bytesPerSecond: number }
+  | { kind: 'stall_response'; afterBytes: number; durationMs: number }
+  | { kind: 'corrupt_response'; offset: number; length: number }
+  | { kind: 'set_response'; httpStatus?: number; headers?: Readonly<Record<string, string>> }
+  | { kind: 'rewrite_thrift_reply'; set: readonly ThriftFieldAssignment[] };
+
+/** How a response-side cut ends the client's connection: TCP reset (RST) or a normal close (FIN). */
+export type ConnectionEnd = 'reset' | 'close';
+
+/** One field a rewrite_thrift_reply step sets: a dotted path on the reply's named tree, and a JSON value. */
+export interface ThriftFieldAssignment {
+  path: string;
+  value: FieldValue;
+}
 
 export type StepKind = StepSpec['kind'];
 

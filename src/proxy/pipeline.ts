@@ -22,6 +22,7 @@ import { ThriftCallIdentity } from '../thrift/call-identity';
 import { Classifier } from './classify';
 import { errorText } from './error-text';
 import { ForwardOutcome, ForwardRequest, UpstreamForwarder } from './forward-upstream';
+import { finishShapedCall } from './reply/delivery-record';
 import { CallOutcome, CallRecorder, RecordedCall } from './recorded-call';
 import { StepExchange } from './step-exchange';
 import {
@@ -202,13 +203,19 @@ export class RequestPipeline {
       res: request.res,
       clientSocket: request.clientSocket,
       holds: this.holds,
-      forward: (hooks) => this.forward(request, call, thrift, hooks),
+      forward: (hooks) => this.forward(request, call, thrift, hooks, firing.scenario),
       internalError: (error) => this.internalError(request, error, call),
     });
     exchange.run(firing.steps);
   }
 
-  private forward(request: ProxiedRequest, call: RecordedCall, thrift: ThriftContext | undefined, hooks: readonly RelayHook[] | undefined): void {
+  private forward(
+    request: ProxiedRequest,
+    call: RecordedCall,
+    thrift: ThriftContext | undefined,
+    hooks: readonly RelayHook[] | undefined,
+    scenario = '',
+  ): void {
     const forwarded: ForwardRequest = {
       req: request.req,
       res: request.res,
@@ -225,6 +232,10 @@ export class RequestPipeline {
     if (thrift?.partial === true) forwarded.bodyPrefix = thrift.body;
     else if (thrift !== undefined) forwarded.body = thrift.body;
     this.deps.forwarder.forward(forwarded, (outcome: ForwardOutcome) => {
+      if (outcome.delivery !== undefined) {
+        finishShapedCall(call, scenario, outcome, outcome.delivery, thrift === undefined ? undefined : this.limits.maxThriftReplyBytes);
+        return;
+      }
       const recorded: CallOutcome = { httpStatus: outcome.httpStatus, requestBytes: outcome.requestBytes, responseBytes: outcome.responseBytes };
       if (outcome.ok) {
         if (thrift !== undefined && outcome.replyTooLarge === true) {

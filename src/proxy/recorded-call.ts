@@ -12,7 +12,8 @@ export type CallRecorder = Pick<CallJournal, 'begin' | 'annotate' | 'finish'>;
 export type CallOutcome = Omit<CallEnd, 'state' | 'error' | 'durationMs'>;
 
 export class RecordedCall {
-  private readonly startedAt = performance.now();
+  /** performance.now() when the call arrived. */
+  readonly startedAt = performance.now();
   private finishedRecord: CallRecord | undefined;
   private steps: string[] | undefined;
 

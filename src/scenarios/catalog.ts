@@ -19,6 +19,9 @@ const TSTATUS_INVALID_HANDLE = 4;
 export const BUILTIN_RETRY_AFTER_SECONDS = 1;
 const RETRY_AFTER = { 'Retry-After': String(BUILTIN_RETRY_AFTER_SECONDS) };
 
+/** cloudfetch_slow_download's rate: 256 KiB/s, storage at its worst as driver teams report it. */
+export const SLOW_DOWNLOAD_BYTES_PER_SECOND = 256 * 1024;
+
 const CLOUDFETCH: ScenarioMatch = { kind: 'cloudfetch' };
 const ANY_THRIFT_CALL: ScenarioMatch = { kind: 'thrift' };
 function thriftCall(method: string): ScenarioMatch {
@@ -155,6 +158,39 @@ export const SCENARIO_CATALOG: readonly ScenarioDefinition[] = deepFreeze([
     steps: one({ kind: 'hold', durationMs: 15_000 }),
   },
 
+  // ---- CloudFetch downloads that break after the server started answering (response-side steps) ------------------
+  {
+    name: 'cloudfetch_truncated_download',
+    description:
+      'Storage answers 200 with the full Content-Length, but the connection is reset (TCP RST) after half of the body ' +
+      'has been delivered. A driver should notice the short body and download the file again.',
+    match: CLOUDFETCH,
+    steps: one({ kind: 'truncate_response', afterBytes: 0, afterPercent: 50, then: 'reset' }),
+  },
+  {
+    name: 'cloudfetch_slow_download',
+    description: `Storage trickles: the download is throttled to ${SLOW_DOWNLOAD_BYTES_PER_SECOND / 1024} KiB/s. Shows whether a driver's download timeout or progress handling copes.`,
+    match: CLOUDFETCH,
+    steps: one({ kind: 'throttle_response', bytesPerSecond: SLOW_DOWNLOAD_BYTES_PER_SECOND }),
+  },
+  {
+    name: 'cloudfetch_stalled_download',
+    description:
+      'The download stalls mid-body: the first 64 KiB arrive, then nothing for 10 s, then the rest. A driver with a read ' +
+      '(idle) timeout shorter than the stall should time out and retry.',
+    match: CLOUDFETCH,
+    steps: one({ kind: 'stall_response', afterBytes: 64 * 1024, durationMs: 10_000 }),
+  },
+  {
+    name: 'cloudfetch_link_expired_in_reply',
+    description:
+      'The next FetchResults reply carries CloudFetch links whose expiryTime is already in the past (the reply is ' +
+      'rewritten: every results.resultLinks[*].expiryTime set to 0). A driver should ask for fresh links instead of ' +
+      'downloading, or fail clearly.',
+    match: thriftCall('FetchResults'),
+    steps: one({ kind: 'rewrite_thrift_reply', set: [{ path: 'results.resultLinks[*].expiryTime', value: 0 }] }),
+  },
+
   // ---- Thrift calls and sessions ---------------------------------------------------------------------------------
   {
     name: 'invalid_session_handle',
@@ -237,5 +273,19 @@ export const SCENARIO_CATALOG: readonly ScenarioDefinition[] = deepFreeze([
     description: `OpenSession is rate limited (HTTP 429, Retry-After: ${BUILTIN_RETRY_AFTER_SECONDS}).`,
     match: thriftCall('OpenSession'),
     steps: one(gatewayError(429, 'REQUEST_LIMIT_EXCEEDED', 'Too many requests. Please wait and try again.', RETRY_AFTER)),
+  },
+  {
+    name: 'retry_after_429_open_session',
+    description: 'OpenSession is rate limited with HTTP 429 and Retry-After: 2. A driver should wait (at least) 2 s and retry.',
+    match: thriftCall('OpenSession'),
+    steps: one(gatewayError(429, 'REQUEST_LIMIT_EXCEEDED', 'Too many requests. Please wait and try again.', { 'Retry-After': '2' })),
+  },
+  {
+    name: 'protocol_version_downgrade',
+    description:
+      "The OpenSession reply's serverProtocolVersion becomes SPARK_CLI_SERVICE_PROTOCOL_V1 (the reply is rewritten): " +
+      'a driver must fall back from the features it negotiates by version, such as direct results and Arrow results.',
+    match: thriftCall('OpenSession'),
+    steps: one({ kind: 'rewrite_thrift_reply', set: [{ path: 'serverProtocolVersion', value: 'SPARK_CLI_SERVICE_PROTOCOL_V1' }] }),
   },
 ]);

@@ -2,7 +2,7 @@
 // one line. Problems are reported with the field path of the API request ("scenario.steps[1].respond.http_status")
 // so a caller sees exactly what to fix; every problem is reported, not just the first.
 import { ScenarioDefinition, ScenarioError, StepSpec } from '../core/model';
-import { explainStep, stepEnds, validateStep } from '../steps/registry';
+import { explainStep, stepActsOnResponse, stepAnswersItself, stepEnds, validateStep } from '../steps/registry';
 import { explainMatch, validateMatch } from './match';
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -43,5 +43,14 @@ export function validateDefinition(definition: ScenarioDefinition, root = 'scena
     validateStep(step, at(`${path}.${step.kind}.`));
     if (endedBy === undefined && stepEnds(step)) endedBy = i;
   });
+  // A response-side step acts on the server's reply: a step that answers instead leaves it nothing to act on.
+  const answeredBy = endedBy !== undefined && stepAnswersItself(steps[endedBy]) ? endedBy : undefined;
+  if (answeredBy !== undefined) {
+    steps.slice(0, answeredBy).forEach((step, i) => {
+      if (stepActsOnResponse(step)) {
+        problems.push(`${root}.steps[${i}]: never acts: steps[${answeredBy}] (${steps[answeredBy].kind}) answers without the server's reply`);
+      }
+    });
+  }
   if (problems.length > 0) throw new ScenarioError('invalid_argument', problems.join('; '));
 }

@@ -4,6 +4,7 @@ import { StepImplementation } from './step-kind';
 export const forward: StepImplementation<'forward'> = {
   kind: 'forward',
   ends: true,
+  forwards: true,
   validate: () => undefined,
   explain: () => 'forward to the server',
   run: (exchange) => exchange.forward(),

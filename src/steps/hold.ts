@@ -6,6 +6,7 @@ import { checkWaitMs, formatMs } from './limits';
 export const hold: StepImplementation<'hold'> = {
   kind: 'hold',
   ends: true,
+  forwards: true,
   validate: (step, problem) => checkWaitMs(step.durationMs, 'duration', problem),
   explain: (step) => `hold ${formatMs(step.durationMs)}, then forward`,
   run: async (exchange, step) => {

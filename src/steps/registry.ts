@@ -3,13 +3,19 @@
 // proto member (and translate.ts), and its tests. docs/EXTENDING.md walks through it.
 import { StepKind, StepSpec } from '../core/model';
 import { close } from './close';
+import { corruptResponse } from './corrupt-response';
 import { delay } from './delay';
 import { forward } from './forward';
 import { hold } from './hold';
 import { reset } from './reset';
 import { respond } from './respond';
+import { rewriteThriftReplyStep } from './rewrite-thrift-reply';
+import { setResponse } from './set-response';
+import { stallResponse } from './stall-response';
 import { Exchange, ProblemSink, StepImplementation, StepOutcome } from './step-kind';
 import { thriftError } from './thrift-error';
+import { throttleResponse } from './throttle-response';
+import { truncateResponse } from './truncate-response';
 
 export type StepRegistry = { readonly [K in StepKind]: StepImplementation<K> };
 
@@ -21,7 +27,16 @@ export const STEP_KINDS: StepRegistry = {
   close,
   hold,
   forward,
+  truncate_response: truncateResponse,
+  throttle_response: throttleResponse,
+  stall_response: stallResponse,
+  corrupt_response: corruptResponse,
+  set_response: setResponse,
+  rewrite_thrift_reply: rewriteThriftReplyStep,
 };
+
+/** Every step kind's name, for messages: "delay, respond, ...". */
+export const STEP_KIND_NAMES = Object.keys(STEP_KINDS).join(', ');
 
 // TypeScript cannot correlate STEP_KINDS[step.kind] with step's own type; the registry's mapped type
 // guarantees it, so these three helpers are the one place that says so.
@@ -39,6 +54,17 @@ export function explainStep(step: StepSpec): string {
 
 export function validateStep(step: StepSpec, problem: ProblemSink): void {
   implementationOf(step).validate(step as never, problem);
+}
+
+/** Acts only on the server's reply (a response-side step). */
+export function stepActsOnResponse(step: StepSpec): boolean {
+  return implementationOf(step).onResponse === true;
+}
+
+/** Ends the exchange with an answer of its own or a cut, never sending the request to the server. */
+export function stepAnswersItself(step: StepSpec): boolean {
+  const implementation = implementationOf(step);
+  return implementation.ends && implementation.forwards !== true;
 }
 
 export function stepEnds(step: StepSpec): boolean {

@@ -4,7 +4,7 @@ import { ProblemSink, StepImplementation } from './step-kind';
 export const DEFAULT_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
 // RFC 9110 token characters: what a header name may be made of.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // The proxy frames the answer itself; these would contradict it.
 const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer', 'te']);
 const HEADER_VALUE_MAX = 40;

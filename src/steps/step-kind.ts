@@ -65,6 +65,10 @@ export interface StepImplementation<K extends StepKind> {
    * response-side step (one that only attaches a RelayHook) does not end it.
    */
   readonly ends: boolean;
+  /** Response-side: it only acts on the server's reply, so a later step that answers instead makes it pointless. */
+  readonly onResponse?: true;
+  /** Ends the exchange by sending the request to the server (forward, hold): response-side steps before it act. */
+  readonly forwards?: true;
   /** Reports every problem (nothing when the step is valid). Field names are the proto's (snake_case). */
   validate(step: StepOf<K>, problem: ProblemSink): void;
   /** One line a person can read, e.g. "respond HTTP 503 (Retry-After: 3)". */

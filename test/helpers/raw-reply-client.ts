@@ -6,6 +6,12 @@ import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { openTunnel } from './proxied-client';
 
+/**
+ * A client sees a pause as the gap between two of its reads; on a loaded machine its read of the bytes before the
+ * pause can come late, shortening the gap it sees by that much. Whole-request time has no such slack.
+ */
+export const CLIENT_READ_JITTER_MS = 50;
+
 export interface RawReply {
   status: number;
   /** Header names lower-cased; repeated headers joined with ", ". */
@@ -27,6 +33,10 @@ export interface RawRequest {
   /** Trusted CA (the proxy's), for https. */
   ca?: string;
   timeoutMs?: number;
+  /** Default GET (no body). */
+  method?: string;
+  body?: Buffer;
+  headers?: Record<string, string>;
 }
 
 export async function fetchRaw(request: RawRequest): Promise<RawReply> {
@@ -43,7 +53,11 @@ export async function fetchRaw(request: RawRequest): Promise<RawReply> {
     socket = net.connect({ port: request.proxyPort, host: '127.0.0.1', allowHalfOpen: true });
     target = request.url;
   }
-  socket.write(`GET ${target} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+  const body = request.body ?? Buffer.alloc(0);
+  const headers = Object.entries({ ...request.headers, ...(request.body === undefined ? {} : { 'Content-Length': String(body.length) }) })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.write(Buffer.concat([Buffer.from(`${request.method ?? 'GET'} ${target} HTTP/1.1\r\nHost: ${url.host}\r\n${headers}\r\n`, 'latin1'), body]));
   return readReply(socket, request.timeoutMs ?? 30_000);
 }
 

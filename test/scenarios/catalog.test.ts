@@ -60,9 +60,26 @@ function effectOf(step: StepSpec): string {
 
 describe('SCENARIO_CATALOG', () => {
   it('has the 21 scenarios of the original, in its order, with its operations, effects and tickets', () => {
-    expect(SCENARIO_CATALOG.map((d) => [d.name, operationOf(d.match), effectOf(only(d)), d.ticket])).toEqual(
+    const originals = new Set(ORIGINAL.map(([name]) => name));
+    expect(SCENARIO_CATALOG.filter((d) => originals.has(d.name)).map((d) => [d.name, operationOf(d.match), effectOf(only(d)), d.ticket])).toEqual(
       ORIGINAL.map(([name, operation, effect, ticket]) => [name, operation, effect, ticket]),
     );
+  });
+
+  it('has the response-side built-ins driver teams ask for most (issue 8), and nothing else', () => {
+    const originals = new Set(ORIGINAL.map(([name]) => name));
+    const added = SCENARIO_CATALOG.filter((d) => !originals.has(d.name)).map((d) => [d.name, operationOf(d.match), only(d)]);
+    expect(added).toEqual(
+      expect.arrayContaining([
+        ['cloudfetch_truncated_download', CLOUDFETCH_METHOD, { kind: 'truncate_response', afterBytes: 0, afterPercent: 50, then: 'reset' }],
+        ['cloudfetch_slow_download', CLOUDFETCH_METHOD, { kind: 'throttle_response', bytesPerSecond: 256 * 1024 }],
+        ['cloudfetch_stalled_download', CLOUDFETCH_METHOD, { kind: 'stall_response', afterBytes: 64 * 1024, durationMs: 10_000 }],
+        ['cloudfetch_link_expired_in_reply', 'FetchResults', { kind: 'rewrite_thrift_reply', set: [{ path: 'results.resultLinks[*].expiryTime', value: 0 }] }],
+        ['protocol_version_downgrade', 'OpenSession', { kind: 'rewrite_thrift_reply', set: [{ path: 'serverProtocolVersion', value: 'SPARK_CLI_SERVICE_PROTOCOL_V1' }] }],
+        ['retry_after_429_open_session', 'OpenSession', expect.objectContaining({ kind: 'respond', httpStatus: 429, headers: { 'Retry-After': '2' } })],
+      ]),
+    );
+    expect(added).toHaveLength(6);
   });
 
   it('describes every scenario in a sentence or more', () => {

@@ -50,14 +50,14 @@ describe('ScenarioEngine', () => {
     for (const fn of [() => e.get('nope'), () => e.enable('nope'), () => e.disable('nope')]) {
       const error = rejection(fn);
       expect(error.code).toBe('not_found');
-      expect(error.message).toBe("unknown scenario 'nope'; ListScenarios shows the 21 names");
+      expect(error.message).toBe(`unknown scenario 'nope'; ListScenarios shows the ${SCENARIO_CATALOG.length} names`);
     }
   });
 
   it('suggests the nearest name for a typo', () => {
     const error = rejection(() => engine().enable('cloudfetch_timout'));
     expect(error.code).toBe('not_found');
-    expect(error.message).toBe("unknown scenario 'cloudfetch_timout'; did you mean 'cloudfetch_timeout'? ListScenarios shows the 21 names");
+    expect(error.message).toBe(`unknown scenario 'cloudfetch_timout'; did you mean 'cloudfetch_timeout'? ListScenarios shows the ${SCENARIO_CATALOG.length} names`);
     expect(rejection(() => engine().get('Expired_Credentials')).message).toContain("did you mean 'expired_credentials'?");
   });
 

@@ -21,12 +21,55 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Duration } from "../../google/protobuf/duration";
-import { Struct } from "../../google/protobuf/struct";
+import { Struct, Value } from "../../google/protobuf/struct";
 import { Timestamp } from "../../google/protobuf/timestamp";
 
 export const protobufPackage = "thriftproxy.v1";
 
 export const protobufFileName = "thriftproxy/v1/scenario_control.proto";
+
+/** ConnectionEnd says how the proxy ends the client's connection after a truncated reply. */
+export enum ConnectionEnd {
+  /** CONNECTION_END_UNSPECIFIED - Not set (invalid in a step). */
+  CONNECTION_END_UNSPECIFIED = 0,
+  /** CONNECTION_END_RESET - TCP reset (RST), once the client has acknowledged the bytes before the cut. */
+  CONNECTION_END_RESET = 1,
+  /** CONNECTION_END_CLOSE - Normal close (FIN; for HTTPS a TLS close_notify first). */
+  CONNECTION_END_CLOSE = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function connectionEndFromJSON(object: any): ConnectionEnd {
+  switch (object) {
+    case 0:
+    case "CONNECTION_END_UNSPECIFIED":
+      return ConnectionEnd.CONNECTION_END_UNSPECIFIED;
+    case 1:
+    case "CONNECTION_END_RESET":
+      return ConnectionEnd.CONNECTION_END_RESET;
+    case 2:
+    case "CONNECTION_END_CLOSE":
+      return ConnectionEnd.CONNECTION_END_CLOSE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ConnectionEnd.UNRECOGNIZED;
+  }
+}
+
+export function connectionEndToJSON(object: ConnectionEnd): string {
+  switch (object) {
+    case ConnectionEnd.CONNECTION_END_UNSPECIFIED:
+      return "CONNECTION_END_UNSPECIFIED";
+    case ConnectionEnd.CONNECTION_END_RESET:
+      return "CONNECTION_END_RESET";
+    case ConnectionEnd.CONNECTION_END_CLOSE:
+      return "CONNECTION_END_CLOSE";
+    case ConnectionEnd.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
 
 /** ScenarioActionKind says what a scenario does to the request it fires on. */
 export enum ScenarioActionKind {
@@ -511,7 +554,107 @@ export interface Step {
     | //
     /** Forward the request to its server now (the default after the last step). */
     { $case: "forward"; value: ForwardStep }
+    | //
+    /** Response side: deliver the server's status, headers and the first bytes of its body, then cut the connection. */
+    { $case: "truncateResponse"; value: TruncateResponseStep }
+    | //
+    /** Response side: deliver the server's body at a fixed rate. */
+    { $case: "throttleResponse"; value: ThrottleResponseStep }
+    | //
+    /** Response side: deliver the first bytes of the body, pause, then the rest. */
+    { $case: "stallResponse"; value: StallResponseStep }
+    | //
+    /** Response side: flip the bits of a byte range of the body. */
+    { $case: "corruptResponse"; value: CorruptResponseStep }
+    | //
+    /** Response side: replace the server's status and/or headers. */
+    { $case: "setResponse"; value: SetResponseStep }
+    | //
+    /** Response side: set fields of the server's Thrift reply. */
+    { $case: "rewriteThriftReply"; value: RewriteThriftReplyStep }
     | undefined;
+}
+
+/**
+ * TruncateResponseStep forwards the server's status and headers unchanged (Content-Length still promises the
+ * whole body), delivers only the start of the body, then ends the client's connection.
+ */
+export interface TruncateResponseStep {
+  /** Body bytes delivered before the cut (0 or more). A body no longer than this is delivered whole. */
+  afterBytes: bigint;
+  /** How the connection ends: CONNECTION_END_RESET or CONNECTION_END_CLOSE. */
+  then: ConnectionEnd;
+  /**
+   * Instead of after_bytes: cut after this percentage (1 to 99) of the body, as its Content-Length announces it
+   * (a reply without Content-Length is then delivered whole). Leave after_bytes 0 when set.
+   */
+  afterPercent: number;
+}
+
+/**
+ * ThrottleResponseStep delivers the body at a fixed rate (token bucket), with backpressure: the proxy holds
+ * only a small window of it, however slow the rate.
+ */
+export interface ThrottleResponseStep {
+  /** Rate, 1 to 2^40 bytes per second. */
+  bytesPerSecond: bigint;
+}
+
+/** StallResponseStep delivers after_bytes of the body, pauses for duration, then continues normally. */
+export interface StallResponseStep {
+  /** Body bytes delivered before the pause. A body no longer than this is not paused. */
+  afterBytes: bigint;
+  /** Pause (0 to 3600 s, whole milliseconds). */
+  duration?: Duration | undefined;
+}
+
+/** CorruptResponseStep flips every bit of the body bytes [offset, offset + length); length and headers unchanged. */
+export interface CorruptResponseStep {
+  /** First body byte flipped (0-based). */
+  offset: bigint;
+  /** Bytes flipped (1 or more); a range past the end of the body flips what there is. */
+  length: bigint;
+}
+
+/** SetResponseStep replaces the server's status and/or headers; the body is passed through. */
+export interface SetResponseStep {
+  /** New HTTP status (200 to 599); 0 keeps the server's. */
+  httpStatus: number;
+  /**
+   * Headers to add or replace (every occurrence, case-insensitive); an empty value removes the header
+   * (removing Content-Length makes the body go out chunked).
+   */
+  headers: { [key: string]: string };
+}
+
+export interface SetResponseStep_HeadersEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * RewriteThriftReplyStep sets fields of the server's Thrift REPLY, re-encodes it in the same protocol (binary
+ * or compact) and fixes Content-Length. A path the reply does not have fails the call with the reason, and the
+ * server's reply is delivered unchanged.
+ */
+export interface RewriteThriftReplyStep {
+  /** Fields to set, in order. */
+  set: ThriftFieldSet[];
+}
+
+/** ThriftFieldSet is one field a rewrite sets. */
+export interface ThriftFieldSet {
+  /**
+   * Dotted path on the reply's named tree (the T<Method>Resp, as Call.reply shows it), e.g.
+   * "serverProtocolVersion", "status.statusCode", "directResults.resultSet.hasMoreRows",
+   * "results.resultLinks[*].expiryTime" (every element) or "results.resultLinks[0].fileLink" (one).
+   */
+  path: string;
+  /**
+   * The value: enums take the number or the name; i64 a number or a decimal string; binary a base64 string;
+   * structs an object keyed by field name; lists an array; null removes the field.
+   */
+  value?: any | undefined;
 }
 
 /** DelayStep waits before the next step. */
@@ -1523,6 +1666,24 @@ export const Step: MessageFns<Step> = {
       case "forward":
         ForwardStep.encode(message.kind.value, writer.uint32(58).fork()).join();
         break;
+      case "truncateResponse":
+        TruncateResponseStep.encode(message.kind.value, writer.uint32(66).fork()).join();
+        break;
+      case "throttleResponse":
+        ThrottleResponseStep.encode(message.kind.value, writer.uint32(74).fork()).join();
+        break;
+      case "stallResponse":
+        StallResponseStep.encode(message.kind.value, writer.uint32(82).fork()).join();
+        break;
+      case "corruptResponse":
+        CorruptResponseStep.encode(message.kind.value, writer.uint32(90).fork()).join();
+        break;
+      case "setResponse":
+        SetResponseStep.encode(message.kind.value, writer.uint32(98).fork()).join();
+        break;
+      case "rewriteThriftReply":
+        RewriteThriftReplyStep.encode(message.kind.value, writer.uint32(106).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1596,6 +1757,57 @@ export const Step: MessageFns<Step> = {
             message.kind = { $case: "forward", value: ForwardStep.decode(reader, reader.uint32()) };
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.kind = { $case: "truncateResponse", value: TruncateResponseStep.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.kind = { $case: "throttleResponse", value: ThrottleResponseStep.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.kind = { $case: "stallResponse", value: StallResponseStep.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.kind = { $case: "corruptResponse", value: CorruptResponseStep.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.kind = { $case: "setResponse", value: SetResponseStep.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.kind = {
+              $case: "rewriteThriftReply",
+              value: RewriteThriftReplyStep.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1626,6 +1838,30 @@ export const Step: MessageFns<Step> = {
         ? { $case: "hold", value: HoldStep.fromJSON(object.hold) }
         : isSet(object.forward)
         ? { $case: "forward", value: ForwardStep.fromJSON(object.forward) }
+        : isSet(object.truncateResponse)
+        ? { $case: "truncateResponse", value: TruncateResponseStep.fromJSON(object.truncateResponse) }
+        : isSet(object.truncate_response)
+        ? { $case: "truncateResponse", value: TruncateResponseStep.fromJSON(object.truncate_response) }
+        : isSet(object.throttleResponse)
+        ? { $case: "throttleResponse", value: ThrottleResponseStep.fromJSON(object.throttleResponse) }
+        : isSet(object.throttle_response)
+        ? { $case: "throttleResponse", value: ThrottleResponseStep.fromJSON(object.throttle_response) }
+        : isSet(object.stallResponse)
+        ? { $case: "stallResponse", value: StallResponseStep.fromJSON(object.stallResponse) }
+        : isSet(object.stall_response)
+        ? { $case: "stallResponse", value: StallResponseStep.fromJSON(object.stall_response) }
+        : isSet(object.corruptResponse)
+        ? { $case: "corruptResponse", value: CorruptResponseStep.fromJSON(object.corruptResponse) }
+        : isSet(object.corrupt_response)
+        ? { $case: "corruptResponse", value: CorruptResponseStep.fromJSON(object.corrupt_response) }
+        : isSet(object.setResponse)
+        ? { $case: "setResponse", value: SetResponseStep.fromJSON(object.setResponse) }
+        : isSet(object.set_response)
+        ? { $case: "setResponse", value: SetResponseStep.fromJSON(object.set_response) }
+        : isSet(object.rewriteThriftReply)
+        ? { $case: "rewriteThriftReply", value: RewriteThriftReplyStep.fromJSON(object.rewriteThriftReply) }
+        : isSet(object.rewrite_thrift_reply)
+        ? { $case: "rewriteThriftReply", value: RewriteThriftReplyStep.fromJSON(object.rewrite_thrift_reply) }
         : undefined,
     };
   },
@@ -1646,6 +1882,18 @@ export const Step: MessageFns<Step> = {
       obj.hold = HoldStep.toJSON(message.kind.value);
     } else if (message.kind?.$case === "forward") {
       obj.forward = ForwardStep.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "truncateResponse") {
+      obj.truncateResponse = TruncateResponseStep.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "throttleResponse") {
+      obj.throttleResponse = ThrottleResponseStep.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "stallResponse") {
+      obj.stallResponse = StallResponseStep.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "corruptResponse") {
+      obj.corruptResponse = CorruptResponseStep.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "setResponse") {
+      obj.setResponse = SetResponseStep.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "rewriteThriftReply") {
+      obj.rewriteThriftReply = RewriteThriftReplyStep.toJSON(message.kind.value);
     }
     return obj;
   },
@@ -1698,7 +1946,778 @@ export const Step: MessageFns<Step> = {
         }
         break;
       }
+      case "truncateResponse": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "truncateResponse", value: TruncateResponseStep.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "throttleResponse": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "throttleResponse", value: ThrottleResponseStep.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "stallResponse": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "stallResponse", value: StallResponseStep.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "corruptResponse": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "corruptResponse", value: CorruptResponseStep.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "setResponse": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "setResponse", value: SetResponseStep.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "rewriteThriftReply": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "rewriteThriftReply", value: RewriteThriftReplyStep.fromPartial(object.kind.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseTruncateResponseStep(): TruncateResponseStep {
+  return { afterBytes: 0n, then: 0, afterPercent: 0 };
+}
+
+export const TruncateResponseStep: MessageFns<TruncateResponseStep> = {
+  encode(message: TruncateResponseStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.afterBytes !== 0n) {
+      if (BigInt.asUintN(64, message.afterBytes) !== message.afterBytes) {
+        throw new globalThis.Error("value provided for field message.afterBytes of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.afterBytes);
+    }
+    if (message.then !== 0) {
+      writer.uint32(16).int32(message.then);
+    }
+    if (message.afterPercent !== 0) {
+      writer.uint32(24).uint32(message.afterPercent);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TruncateResponseStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTruncateResponseStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.afterBytes = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.then = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.afterPercent = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TruncateResponseStep {
+    return {
+      afterBytes: isSet(object.afterBytes)
+        ? BigInt(object.afterBytes)
+        : isSet(object.after_bytes)
+        ? BigInt(object.after_bytes)
+        : 0n,
+      then: isSet(object.then) ? connectionEndFromJSON(object.then) : 0,
+      afterPercent: isSet(object.afterPercent)
+        ? globalThis.Number(object.afterPercent)
+        : isSet(object.after_percent)
+        ? globalThis.Number(object.after_percent)
+        : 0,
+    };
+  },
+
+  toJSON(message: TruncateResponseStep): unknown {
+    const obj: any = {};
+    if (message.afterBytes !== 0n) {
+      obj.afterBytes = message.afterBytes.toString();
+    }
+    if (message.then !== 0) {
+      obj.then = connectionEndToJSON(message.then);
+    }
+    if (message.afterPercent !== 0) {
+      obj.afterPercent = Math.round(message.afterPercent);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TruncateResponseStep>, I>>(base?: I): TruncateResponseStep {
+    return TruncateResponseStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TruncateResponseStep>, I>>(object: I): TruncateResponseStep {
+    const message = createBaseTruncateResponseStep();
+    message.afterBytes = (object.afterBytes !== undefined && object.afterBytes !== null)
+      ? BigInt(object.afterBytes)
+      : 0n;
+    message.then = object.then ?? 0;
+    message.afterPercent = object.afterPercent ?? 0;
+    return message;
+  },
+};
+
+function createBaseThrottleResponseStep(): ThrottleResponseStep {
+  return { bytesPerSecond: 0n };
+}
+
+export const ThrottleResponseStep: MessageFns<ThrottleResponseStep> = {
+  encode(message: ThrottleResponseStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.bytesPerSecond !== 0n) {
+      if (BigInt.asUintN(64, message.bytesPerSecond) !== message.bytesPerSecond) {
+        throw new globalThis.Error("value provided for field message.bytesPerSecond of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.bytesPerSecond);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ThrottleResponseStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseThrottleResponseStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.bytesPerSecond = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ThrottleResponseStep {
+    return {
+      bytesPerSecond: isSet(object.bytesPerSecond)
+        ? BigInt(object.bytesPerSecond)
+        : isSet(object.bytes_per_second)
+        ? BigInt(object.bytes_per_second)
+        : 0n,
+    };
+  },
+
+  toJSON(message: ThrottleResponseStep): unknown {
+    const obj: any = {};
+    if (message.bytesPerSecond !== 0n) {
+      obj.bytesPerSecond = message.bytesPerSecond.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ThrottleResponseStep>, I>>(base?: I): ThrottleResponseStep {
+    return ThrottleResponseStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ThrottleResponseStep>, I>>(object: I): ThrottleResponseStep {
+    const message = createBaseThrottleResponseStep();
+    message.bytesPerSecond = (object.bytesPerSecond !== undefined && object.bytesPerSecond !== null)
+      ? BigInt(object.bytesPerSecond)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseStallResponseStep(): StallResponseStep {
+  return { afterBytes: 0n, duration: undefined };
+}
+
+export const StallResponseStep: MessageFns<StallResponseStep> = {
+  encode(message: StallResponseStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.afterBytes !== 0n) {
+      if (BigInt.asUintN(64, message.afterBytes) !== message.afterBytes) {
+        throw new globalThis.Error("value provided for field message.afterBytes of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.afterBytes);
+    }
+    if (message.duration !== undefined) {
+      Duration.encode(message.duration, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StallResponseStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStallResponseStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.afterBytes = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.duration = Duration.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StallResponseStep {
+    return {
+      afterBytes: isSet(object.afterBytes)
+        ? BigInt(object.afterBytes)
+        : isSet(object.after_bytes)
+        ? BigInt(object.after_bytes)
+        : 0n,
+      duration: isSet(object.duration) ? Duration.fromJSON(object.duration) : undefined,
+    };
+  },
+
+  toJSON(message: StallResponseStep): unknown {
+    const obj: any = {};
+    if (message.afterBytes !== 0n) {
+      obj.afterBytes = message.afterBytes.toString();
+    }
+    if (message.duration !== undefined) {
+      obj.duration = Duration.toJSON(message.duration);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StallResponseStep>, I>>(base?: I): StallResponseStep {
+    return StallResponseStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StallResponseStep>, I>>(object: I): StallResponseStep {
+    const message = createBaseStallResponseStep();
+    message.afterBytes = (object.afterBytes !== undefined && object.afterBytes !== null)
+      ? BigInt(object.afterBytes)
+      : 0n;
+    message.duration = (object.duration !== undefined && object.duration !== null)
+      ? Duration.fromPartial(object.duration)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCorruptResponseStep(): CorruptResponseStep {
+  return { offset: 0n, length: 0n };
+}
+
+export const CorruptResponseStep: MessageFns<CorruptResponseStep> = {
+  encode(message: CorruptResponseStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.offset !== 0n) {
+      if (BigInt.asUintN(64, message.offset) !== message.offset) {
+        throw new globalThis.Error("value provided for field message.offset of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.offset);
+    }
+    if (message.length !== 0n) {
+      if (BigInt.asUintN(64, message.length) !== message.length) {
+        throw new globalThis.Error("value provided for field message.length of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.length);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CorruptResponseStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCorruptResponseStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.offset = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.length = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CorruptResponseStep {
+    return {
+      offset: isSet(object.offset) ? BigInt(object.offset) : 0n,
+      length: isSet(object.length) ? BigInt(object.length) : 0n,
+    };
+  },
+
+  toJSON(message: CorruptResponseStep): unknown {
+    const obj: any = {};
+    if (message.offset !== 0n) {
+      obj.offset = message.offset.toString();
+    }
+    if (message.length !== 0n) {
+      obj.length = message.length.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CorruptResponseStep>, I>>(base?: I): CorruptResponseStep {
+    return CorruptResponseStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CorruptResponseStep>, I>>(object: I): CorruptResponseStep {
+    const message = createBaseCorruptResponseStep();
+    message.offset = (object.offset !== undefined && object.offset !== null) ? BigInt(object.offset) : 0n;
+    message.length = (object.length !== undefined && object.length !== null) ? BigInt(object.length) : 0n;
+    return message;
+  },
+};
+
+function createBaseSetResponseStep(): SetResponseStep {
+  return { httpStatus: 0, headers: {} };
+}
+
+export const SetResponseStep: MessageFns<SetResponseStep> = {
+  encode(message: SetResponseStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.httpStatus !== 0) {
+      writer.uint32(8).uint32(message.httpStatus);
+    }
+    globalThis.Object.entries(message.headers).forEach(([key, value]: [string, string]) => {
+      SetResponseStep_HeadersEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetResponseStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetResponseStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.httpStatus = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = SetResponseStep_HeadersEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.headers[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetResponseStep {
+    return {
+      httpStatus: isSet(object.httpStatus)
+        ? globalThis.Number(object.httpStatus)
+        : isSet(object.http_status)
+        ? globalThis.Number(object.http_status)
+        : 0,
+      headers: isObject(object.headers)
+        ? (globalThis.Object.entries(object.headers) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: SetResponseStep): unknown {
+    const obj: any = {};
+    if (message.httpStatus !== 0) {
+      obj.httpStatus = Math.round(message.httpStatus);
+    }
+    if (message.headers) {
+      const entries = globalThis.Object.entries(message.headers) as [string, string][];
+      if (entries.length > 0) {
+        obj.headers = {};
+        entries.forEach(([k, v]) => {
+          obj.headers[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetResponseStep>, I>>(base?: I): SetResponseStep {
+    return SetResponseStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetResponseStep>, I>>(object: I): SetResponseStep {
+    const message = createBaseSetResponseStep();
+    message.httpStatus = object.httpStatus ?? 0;
+    message.headers = (globalThis.Object.entries(object.headers ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseSetResponseStep_HeadersEntry(): SetResponseStep_HeadersEntry {
+  return { key: "", value: "" };
+}
+
+export const SetResponseStep_HeadersEntry: MessageFns<SetResponseStep_HeadersEntry> = {
+  encode(message: SetResponseStep_HeadersEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetResponseStep_HeadersEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetResponseStep_HeadersEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetResponseStep_HeadersEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: SetResponseStep_HeadersEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetResponseStep_HeadersEntry>, I>>(base?: I): SetResponseStep_HeadersEntry {
+    return SetResponseStep_HeadersEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetResponseStep_HeadersEntry>, I>>(object: I): SetResponseStep_HeadersEntry {
+    const message = createBaseSetResponseStep_HeadersEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseRewriteThriftReplyStep(): RewriteThriftReplyStep {
+  return { set: [] };
+}
+
+export const RewriteThriftReplyStep: MessageFns<RewriteThriftReplyStep> = {
+  encode(message: RewriteThriftReplyStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.set) {
+      ThriftFieldSet.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RewriteThriftReplyStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRewriteThriftReplyStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.set.push(ThriftFieldSet.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RewriteThriftReplyStep {
+    return { set: globalThis.Array.isArray(object?.set) ? object.set.map((e: any) => ThriftFieldSet.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: RewriteThriftReplyStep): unknown {
+    const obj: any = {};
+    if (message.set?.length) {
+      obj.set = message.set.map((e) => ThriftFieldSet.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RewriteThriftReplyStep>, I>>(base?: I): RewriteThriftReplyStep {
+    return RewriteThriftReplyStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RewriteThriftReplyStep>, I>>(object: I): RewriteThriftReplyStep {
+    const message = createBaseRewriteThriftReplyStep();
+    message.set = object.set?.map((e) => ThriftFieldSet.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseThriftFieldSet(): ThriftFieldSet {
+  return { path: "", value: undefined };
+}
+
+export const ThriftFieldSet: MessageFns<ThriftFieldSet> = {
+  encode(message: ThriftFieldSet, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.value !== undefined) {
+      Value.encode(Value.wrap(message.value), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ThriftFieldSet {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseThriftFieldSet();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ThriftFieldSet {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      value: isSet(object?.value) ? object.value : undefined,
+    };
+  },
+
+  toJSON(message: ThriftFieldSet): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.value !== undefined) {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ThriftFieldSet>, I>>(base?: I): ThriftFieldSet {
+    return ThriftFieldSet.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ThriftFieldSet>, I>>(object: I): ThriftFieldSet {
+    const message = createBaseThriftFieldSet();
+    message.path = object.path ?? "";
+    message.value = object.value === undefined ? undefined : object.value;
     return message;
   },
 };

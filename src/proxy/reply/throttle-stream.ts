@@ -1,7 +1,9 @@
-// Passes bytes on at a fixed rate: a token bucket refilled continuously, holding at most 1/16 s of tokens, so the
-// rate over any second is within ~6 % of the target and a long wait (a slow reader) never turns into a burst.
-// Backpressure stays intact: a chunk is taken only once the previous one is out, and both sides of the stream
-// hold a small window, so however slow the rate the proxy holds no more than a few tens of KiB for it.
+// Passes bytes on at a fixed rate: a token bucket refilled continuously. Between chunks it holds at most 1/16 s
+// of tokens, so a pause (a slow reader, a slow server) never turns into a burst and the rate over any second is
+// within ~6 % of the target. While it waits on its own timer it keeps every token the wait earned, so a timer
+// that fires late on a busy machine is caught up rather than lost. Backpressure stays intact: a chunk is taken
+// only once the previous one is out, and both sides of the stream hold a small window, so however slow the rate
+// the proxy holds no more than a few tens of KiB for it.
 import { Transform, type TransformCallback } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 
@@ -24,6 +26,7 @@ export class ThrottleStream extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.refill(this.burst);
     this.sendFrom(chunk, 0, done);
   }
 
@@ -34,13 +37,15 @@ export class ThrottleStream extends Transform {
 
   private sendFrom(chunk: Buffer, offset: number, done: TransformCallback): void {
     this.timer = undefined;
-    this.refill();
     while (offset < chunk.length) {
       const n = Math.min(Math.floor(this.tokens), chunk.length - offset);
       if (n < 1) {
         const wanted = Math.min(this.burst, chunk.length - offset);
         const waitMs = ((wanted - this.tokens) / this.bytesPerSecond) * 1000;
-        this.timer = setTimeout(() => this.sendFrom(chunk, offset, done), Math.max(1, Math.ceil(waitMs)));
+        this.timer = setTimeout(() => {
+          this.refill(Number.POSITIVE_INFINITY);
+          this.sendFrom(chunk, offset, done);
+        }, Math.max(1, Math.ceil(waitMs)));
         return;
       }
       this.push(chunk.subarray(offset, offset + n));
@@ -50,9 +55,10 @@ export class ThrottleStream extends Transform {
     done();
   }
 
-  private refill(): void {
+  /** Adds the tokens earned since the last refill, holding at most `cap`. */
+  private refill(cap: number): void {
     const now = performance.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.bytesPerSecond);
+    this.tokens = Math.min(cap, this.tokens + ((now - this.refilledAt) / 1000) * this.bytesPerSecond);
     this.refilledAt = now;
   }
 }
