@@ -41,10 +41,35 @@ function expectEffect(scenario: ScenarioDefinition, outcome: SendOutcome, upstre
       if (!outcome.ok) expect(outcome.error.code).toBe('ECONNRESET');
       expect(upstreamContacted).toBe(false);
       return;
+    case 'truncate_response':
+      // The rig's file is 22 bytes: half of it, then a reset the client sees as a failed request.
+      expect(outcome.ok).toBe(false);
+      expect(upstreamContacted).toBe(true);
+      return;
+    case 'throttle_response':
+    case 'stall_response':
+      // 22 bytes pass at once at 256 KiB/s, and a stall after 64 KiB never begins: the file arrives whole.
+      if (!outcome.ok) throw outcome.error;
+      expect(outcome.response.body.equals(STORED_FILE)).toBe(true);
+      expect(upstreamContacted).toBe(true);
+      return;
+    case 'rewrite_thrift_reply':
+      if (!outcome.ok) throw outcome.error;
+      expect(outcome.response.status).toBe(200);
+      expect(readMessageHeader(outcome.response.body)).toMatchObject({ type: 2, seqid });
+      expect(upstreamContacted).toBe(true);
+      return;
     default:
       throw new Error(`no check for a built-in ${action.kind} step`);
   }
 }
+
+/**
+ * Built-ins whose call is recorded as failed here: resets and truncations cut the client off, and the rig's
+ * FetchResults reply carries no result links for cloudfetch_link_expired_in_reply to rewrite (an error the
+ * record must show, not a silent no-op).
+ */
+const FAILS_IN_THIS_RIG = new Set(['cloudfetch_connection_reset', 'network_failure_close_session', 'cloudfetch_truncated_download', 'cloudfetch_link_expired_in_reply']);
 
 /** A request that passed untouched got the upstream's own answer. */
 function expectUntouched(outcome: SendOutcome, method: string): void {
@@ -81,7 +106,9 @@ describe('catalog scenarios, end to end', () => {
     const fired = await sendTraffic(proxy, traffic);
     expectEffect(scenario, fired, rig.upstreamRequestCount() > before, seqid);
     const firedCall = await proxy.waitForCall((c) => c.sequence === firstSequence, `the call ${name} fired on`);
-    expect(firedCall).toMatchObject({ scenario: name, method: traffic.method, state: scenario.steps[0].kind === 'reset' ? 'failed' : 'completed' });
+    expect(firedCall).toMatchObject({ scenario: name, method: traffic.method, state: FAILS_IN_THIS_RIG.has(name) ? 'failed' : 'completed' });
+    if (name === 'cloudfetch_link_expired_in_reply') expect(firedCall.error).toMatch(/could not rewrite the reply: .*has no TFetchResultsResp\.results/);
+    if (name === 'protocol_version_downgrade') expect(firedCall.reply).toMatchObject({ serverProtocolVersion: 'SPARK_CLI_SERVICE_PROTOCOL_V1' });
     expect(proxy.engine.get(name)).toMatchObject({ enabled: false, firedCount: 1 });
 
     const next = await sendTraffic(proxy, trafficFor(operation, transport, rig.plain.port, seqid + 100));
