@@ -1,6 +1,7 @@
 // Clients that go through the proxy the way drivers do: plain HTTP as absolute-form requests, HTTPS through
 // CONNECT tunnels with real TLS on top, trusting the proxy's CA. Agents keep connections alive, so tests can
 // check reuse.
+import { once } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -104,4 +105,24 @@ function raw0(): Duplex {
   const stream = new PassThrough();
   stream.destroy();
   return stream;
+}
+
+/**
+ * Writes raw request bytes to the proxy on a new connection and returns everything it sent back until it closed
+ * the connection (for requests no HTTP client would send: HTTP/1.0 without Host, malformed CONNECT targets).
+ */
+export async function rawExchange(proxyPort: number, request: string, timeoutMs = 10_000): Promise<string> {
+  const socket = net.connect(proxyPort, '127.0.0.1');
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  let received = '';
+  socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+  socket.write(request);
+  try {
+    await once(socket, 'close', { signal: AbortSignal.timeout(timeoutMs) });
+  } catch {
+    socket.destroy();
+    throw new Error(`the proxy neither answered nor closed within ${timeoutMs} ms after ${JSON.stringify(request)}: got ${JSON.stringify(received)}`);
+  }
+  return received;
 }

@@ -3,19 +3,13 @@
 import net from 'node:net';
 import { once } from 'node:events';
 import { parseConnectAuthority } from '../../src/proxy/connect-interceptor';
+import { rawExchange } from '../helpers/proxied-client';
 import { startTestProxy, TestProxy } from '../helpers/proxy-harness';
 import { withTimeout } from '../cli/support/cli-process';
 
 /** Sends a raw CONNECT line and returns everything the proxy wrote before it closed the connection. */
-async function rawConnect(port: number, target: string): Promise<string> {
-  const socket = net.connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  let received = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
-  socket.on('error', () => undefined);
-  socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`);
-  await withTimeout(once(socket, 'close'), 10_000, `the proxy neither answered nor closed after CONNECT ${target}: got ${JSON.stringify(received)}`);
-  return received;
+function rawConnect(port: number, target: string): Promise<string> {
+  return rawExchange(port, `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`);
 }
 
 describe('bad CONNECT targets', () => {

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { parseHostMapping } from '../../src/proxy/host-map';
 import { plainTargetOf } from '../../src/proxy/proxy-server';
 import { withTimeout } from '../cli/support/cli-process';
-import { openTunnel, sendAndCollect } from '../helpers/proxied-client';
+import { openTunnel, rawExchange, sendAndCollect } from '../helpers/proxied-client';
 import { startTestProxy, TestProxy } from '../helpers/proxy-harness';
 import { encodeMessage, executeStatementRequest } from '../helpers/thrift-messages';
 import { startUpstream, TestUpstream } from '../helpers/upstream-servers';
@@ -16,18 +16,6 @@ import { startUpstream, TestUpstream } from '../helpers/upstream-servers';
 function echoHost(req: http.IncomingMessage, res: http.ServerResponse): void {
   res.writeHead(200, { 'x-upstream-host': req.headers.host ?? '(none)', 'x-upstream-path': req.url ?? '' });
   res.end('ok');
-}
-
-/** Writes raw request bytes on a new connection and returns all the proxy sent back until it closed. */
-async function rawExchange(port: number, request: string): Promise<string> {
-  const socket = net.connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  let received = '';
-  socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
-  socket.on('error', () => undefined);
-  socket.write(request);
-  await withTimeout(once(socket, 'close'), 10_000, `no complete answer to ${JSON.stringify(request)}: got ${JSON.stringify(received)}`);
-  return received;
 }
 
 function openFds(): number {
