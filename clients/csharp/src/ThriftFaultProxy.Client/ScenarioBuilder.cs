@@ -10,7 +10,9 @@ namespace ThriftFaultProxy.Client
     /// Builds a <see cref="ScenarioDefinition"/>: what it matches (every <c>On*</c> / <c>When*</c> call adds a
     /// condition; all must hold) and the steps it runs, in the order they are added. Start with
     /// <see cref="Scenario.Named"/>; pass the builder to <see cref="ProxyControlClient.DefineScenarioAsync"/> (it
-    /// converts to a <see cref="ScenarioDefinition"/>). The proxy checks the definition and answers
+    /// converts to a <see cref="ScenarioDefinition"/>). Request-side steps (delay, respond, ...) act before the
+    /// server answers; the <c>*Response</c> / <c>RewriteThriftReply</c> steps act on the server's reply on its way
+    /// back and must come before any step that ends the exchange. The proxy checks the definition and answers
     /// INVALID_ARGUMENT naming the offending field, so the builder checks only what it must itself format.
     /// </summary>
     /// <example>
@@ -177,6 +179,71 @@ namespace ThriftFaultProxy.Client
         /// <summary>Forwards the request to its server now (what happens after the last step anyway).</summary>
         public ScenarioBuilder Forward() => Then(new Step { Forward = new ForwardStep() });
 
+        /// <summary>
+        /// On the way back: passes the server's status and headers unchanged (Content-Length still promises the
+        /// whole body), delivers only the first <paramref name="afterBytes"/> body bytes, then ends the client's
+        /// connection (<see cref="ConnectionEnd.Reset"/>: RST once the client has them; <see cref="ConnectionEnd.Close"/>: FIN).
+        /// </summary>
+        public ScenarioBuilder TruncateResponse(long afterBytes, ConnectionEnd then = ConnectionEnd.Reset) =>
+            Then(new Step { TruncateResponse = new TruncateResponseStep { AfterBytes = NonNegative(afterBytes, nameof(afterBytes)), Then = then } });
+
+        /// <summary>Like <see cref="TruncateResponse"/>, cutting after <paramref name="percent"/> (1 to 99) of the body its Content-Length announces.</summary>
+        public ScenarioBuilder TruncateResponseAtPercent(int percent, ConnectionEnd then = ConnectionEnd.Reset) =>
+            Then(new Step { TruncateResponse = new TruncateResponseStep { AfterPercent = (uint)NonNegative(percent, nameof(percent)), Then = then } });
+
+        /// <summary>On the way back: delivers the reply body at <paramref name="bytesPerSecond"/>.</summary>
+        public ScenarioBuilder ThrottleResponse(long bytesPerSecond) =>
+            Then(new Step { ThrottleResponse = new ThrottleResponseStep { BytesPerSecond = NonNegative(bytesPerSecond, nameof(bytesPerSecond)) } });
+
+        /// <summary>On the way back: delivers <paramref name="afterBytes"/> of the body, pauses for <paramref name="duration"/>, then goes on.</summary>
+        public ScenarioBuilder StallResponse(long afterBytes, TimeSpan duration) =>
+            Then(new Step { StallResponse = new StallResponseStep { AfterBytes = NonNegative(afterBytes, nameof(afterBytes)), Duration = Duration.FromTimeSpan(duration) } });
+
+        /// <summary>On the way back: flips every bit of <paramref name="length"/> body bytes from <paramref name="offset"/>; length and headers unchanged.</summary>
+        public ScenarioBuilder CorruptResponse(long offset, long length) =>
+            Then(new Step { CorruptResponse = new CorruptResponseStep { Offset = NonNegative(offset, nameof(offset)), Length = NonNegative(length, nameof(length)) } });
+
+        /// <summary>
+        /// On the way back: replaces the server's status (null keeps it) and adds or replaces headers (an empty
+        /// value removes one); <paramref name="retryAfter"/> sets <c>Retry-After</c> in whole seconds. The body passes through.
+        /// </summary>
+        public ScenarioBuilder SetResponse(int? httpStatus = null, IEnumerable<KeyValuePair<string, string>>? headers = null, TimeSpan? retryAfter = null)
+        {
+            var set = new SetResponseStep { HttpStatus = httpStatus.HasValue ? (uint)NonNegative(httpStatus.Value, nameof(httpStatus)) : 0u };
+            if (headers != null)
+            {
+                foreach (var header in headers) set.Headers[header.Key] = header.Value;
+            }
+            if (retryAfter.HasValue) set.Headers["Retry-After"] = RetryAfterSeconds(retryAfter.Value);
+            return Then(new Step { SetResponse = set });
+        }
+
+        /// <summary>
+        /// On the way back: sets a field of the server's Thrift REPLY by dotted path on the T&lt;Method&gt;Resp as
+        /// Call.Reply shows it (e.g. "serverProtocolVersion", "status.statusCode",
+        /// "results.resultLinks[*].expiryTime"); see <see cref="RewriteThriftReply(IEnumerable{KeyValuePair{string, object}})"/>
+        /// for the values.
+        /// </summary>
+        public ScenarioBuilder RewriteThriftReply(string path, object? value) =>
+            RewriteThriftReply(new[] { new KeyValuePair<string, object?>(path, value) });
+
+        /// <summary>
+        /// On the way back: sets fields of the server's Thrift REPLY, in order, re-encoded in the caller's protocol.
+        /// Values: null removes the field; strings (also enum names, base64 for binary, decimal i64), booleans and
+        /// numbers as they are (a long beyond 2^53 goes as a decimal string, losslessly); a
+        /// <see cref="Value"/> as it is (structs as objects keyed by field name, lists as arrays).
+        /// </summary>
+        public ScenarioBuilder RewriteThriftReply(IEnumerable<KeyValuePair<string, object?>> fields)
+        {
+            if (fields == null) throw new ArgumentNullException(nameof(fields));
+            var rewrite = new RewriteThriftReplyStep();
+            foreach (var field in fields)
+            {
+                rewrite.Set.Add(new ThriftFieldSet { Path = field.Key ?? throw new ArgumentException("A field path is null.", nameof(fields)), Value = ToValue(field.Value) });
+            }
+            return Then(new Step { RewriteThriftReply = rewrite });
+        }
+
         /// <summary>Adds a step as the generated message, for anything the helpers do not cover.</summary>
         public ScenarioBuilder Then(Step step)
         {
@@ -202,6 +269,42 @@ namespace ThriftFaultProxy.Client
             Match.Kind = kind;
             Match.Methods.AddRange(methods);
             return this;
+        }
+
+        private static ulong NonNegative(long value, string name)
+        {
+            if (value < 0) throw new ArgumentOutOfRangeException(name, value, "must not be negative");
+            return (ulong)value;
+        }
+
+        private const long MaxExactDouble = 1L << 53;
+
+        private static Value ToValue(object? value)
+        {
+            switch (value)
+            {
+                case null: return Value.ForNull();
+                case Value already: return already;
+                case string text: return Value.ForString(text);
+                case bool flag: return Value.ForBool(flag);
+                case byte[] bytes: return Value.ForString(Convert.ToBase64String(bytes));
+                case long number when number > MaxExactDouble || number < -MaxExactDouble: return Value.ForString(number.ToString(CultureInfo.InvariantCulture));
+                case ulong number when number > MaxExactDouble: return Value.ForString(number.ToString(CultureInfo.InvariantCulture));
+                case IConvertible number when IsNumber(number): return Value.ForNumber(number.ToDouble(CultureInfo.InvariantCulture));
+                default: throw new ArgumentException($"A {value.GetType().Name} cannot be a Thrift field value: give null, a string, a bool, a number, a byte[] or a Google.Protobuf Value.", nameof(value));
+            }
+        }
+
+        private static bool IsNumber(IConvertible value)
+        {
+            switch (value.GetTypeCode())
+            {
+                case TypeCode.SByte: case TypeCode.Byte: case TypeCode.Int16: case TypeCode.UInt16: case TypeCode.Int32:
+                case TypeCode.UInt32: case TypeCode.Int64: case TypeCode.UInt64: case TypeCode.Single: case TypeCode.Double: case TypeCode.Decimal:
+                    return true;
+                default:
+                    return false;
+            }
         }
 
         private static string RetryAfterSeconds(TimeSpan retryAfter)

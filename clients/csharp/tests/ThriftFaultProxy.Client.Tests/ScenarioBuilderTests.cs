@@ -87,6 +87,60 @@ public sealed class ScenarioBuilderTests
     }
 
     [Fact]
+    public void Every_response_side_step_kind_in_order()
+    {
+        var steps = Scenario.Named("every_reply_step")
+            .TruncateResponse(1000, ConnectionEnd.Close)
+            .TruncateResponseAtPercent(50)
+            .ThrottleResponse(65536)
+            .StallResponse(100, TimeSpan.FromMilliseconds(750))
+            .CorruptResponse(offset: 10, length: 2)
+            .SetResponse(502, headers: new Dictionary<string, string> { ["Content-Length"] = "" }, retryAfter: TimeSpan.FromSeconds(1))
+            .SetResponse(headers: new Dictionary<string, string> { ["X-A"] = "b" })
+            .RewriteThriftReply("serverProtocolVersion", "SPARK_CLI_SERVICE_PROTOCOL_V1")
+            .RewriteThriftReply(new Dictionary<string, object?>
+            {
+                ["status.statusCode"] = 3,
+                ["status.errorMessage"] = "rewritten",
+                ["directResults.resultSet.hasMoreRows"] = true,
+                ["results.resultLinks[*].expiryTime"] = 1L << 60,
+                ["results.startRowOffset"] = 42L,
+                ["status.sqlState"] = null,
+                ["operationHandle.operationId.guid"] = new byte[] { 1, 2, 3 },
+            })
+            .Build().Steps;
+
+        Assert.Equal(
+            [Step.KindOneofCase.TruncateResponse, Step.KindOneofCase.TruncateResponse, Step.KindOneofCase.ThrottleResponse, Step.KindOneofCase.StallResponse,
+             Step.KindOneofCase.CorruptResponse, Step.KindOneofCase.SetResponse, Step.KindOneofCase.SetResponse, Step.KindOneofCase.RewriteThriftReply,
+             Step.KindOneofCase.RewriteThriftReply],
+            steps.Select(s => s.KindCase));
+        Assert.Equal((1000ul, 0u, ConnectionEnd.Close), (steps[0].TruncateResponse.AfterBytes, steps[0].TruncateResponse.AfterPercent, steps[0].TruncateResponse.Then));
+        Assert.Equal((0ul, 50u, ConnectionEnd.Reset), (steps[1].TruncateResponse.AfterBytes, steps[1].TruncateResponse.AfterPercent, steps[1].TruncateResponse.Then));
+        Assert.Equal(65536ul, steps[2].ThrottleResponse.BytesPerSecond);
+        Assert.Equal((100ul, TimeSpan.FromMilliseconds(750)), (steps[3].StallResponse.AfterBytes, steps[3].StallResponse.Duration.ToTimeSpan()));
+        Assert.Equal((10ul, 2ul), (steps[4].CorruptResponse.Offset, steps[4].CorruptResponse.Length));
+        Assert.Equal(502u, steps[5].SetResponse.HttpStatus);
+        Assert.Equal(new Dictionary<string, string> { ["Content-Length"] = "", ["Retry-After"] = "1" }, steps[5].SetResponse.Headers.OrderBy(h => h.Key).ToDictionary());
+        Assert.Equal(0u, steps[6].SetResponse.HttpStatus);
+        var single = Assert.Single(steps[7].RewriteThriftReply.Set);
+        Assert.Equal(("serverProtocolVersion", "SPARK_CLI_SERVICE_PROTOCOL_V1"), (single.Path, single.Value.StringValue));
+        var set = steps[8].RewriteThriftReply.Set;
+        Assert.Equal(["status.statusCode", "status.errorMessage", "directResults.resultSet.hasMoreRows", "results.resultLinks[*].expiryTime",
+                      "results.startRowOffset", "status.sqlState", "operationHandle.operationId.guid"], set.Select(f => f.Path));
+        Assert.Equal(3, set[0].Value.NumberValue);
+        Assert.Equal("rewritten", set[1].Value.StringValue);
+        Assert.True(set[2].Value.BoolValue);
+        // An i64 past 2^53 goes as a decimal string, so no digit is lost on the way.
+        Assert.Equal((1L << 60).ToString(System.Globalization.CultureInfo.InvariantCulture), set[3].Value.StringValue);
+        Assert.Equal(42, set[4].Value.NumberValue);
+        Assert.Equal(Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NullValue, set[5].Value.KindCase);
+        Assert.Equal("AQID", set[6].Value.StringValue);
+        Assert.Throws<ArgumentException>(() => Scenario.Named("x").RewriteThriftReply("status", new object()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Scenario.Named("x").TruncateResponse(-1));
+    }
+
+    [Fact]
     public void Defaults_leave_fields_at_zero_for_the_proxy_to_default()
     {
         var respond = Scenario.Named("r").Respond(500).Build().Steps.Single().Respond;
