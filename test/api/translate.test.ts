@@ -106,6 +106,12 @@ describe('requests', () => {
   });
 });
 
+// Keys of decoded structs and maps. Not `__proto__`: ts-proto's generated Struct code assigns keys with
+// `fields[key] = value`, which cannot create a property of that name, so it cannot cross the wire (a limitation of
+// the generated code, not of the translation; struct keys are schema names or field ids, only a Thrift map key could
+// be `__proto__`).
+const fieldKey = fc.string({ minLength: 1 }).filter((key) => key !== '__proto__');
+
 // JSON-shaped values, as the Thrift decoder produces them (finite numbers only: Struct cannot carry NaN in JSON).
 const fieldValue: fc.Arbitrary<FieldValue> = fc.letrec<{ value: FieldValue }>((tie) => ({
   value: fc.oneof(
@@ -115,7 +121,7 @@ const fieldValue: fc.Arbitrary<FieldValue> = fc.letrec<{ value: FieldValue }>((t
     fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n)),
     fc.string(),
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.string({ minLength: 1 }), tie('value'), { maxKeys: 4 }),
+    fc.dictionary(fieldKey, tie('value'), { maxKeys: 4 }),
   ),
 })).value;
 
@@ -142,7 +148,7 @@ describe('calls', () => {
 
   it('survives the protobuf wire with request and reply structs intact', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1 }), fieldValue, { maxKeys: 5 }), (fields: NamedFields) => {
+      fc.property(fc.dictionary(fieldKey, fieldValue, { maxKeys: 5 }), (fields: NamedFields) => {
         const record: CallRecord = { ...base, request: fields, reply: { status: { statusCode: 0 } } };
         const decoded = Call.decode(Call.encode(callToProto(record)).finish());
         expect(decoded.request).toEqual(fields);
