@@ -99,3 +99,24 @@ export async function sendTraffic(proxy: TestProxy, traffic: ScenarioTraffic): P
     tunnel.destroy();
   }
 }
+
+/**
+ * One rig for the test file: started before its tests, closed after them, every scenario disarmed after each
+ * test. Returns a getter (the rig exists only once beforeAll ran).
+ */
+export function useScenarioRig(): () => ScenarioRig {
+  let rig: ScenarioRig | undefined;
+  beforeAll(async () => {
+    rig = await startScenarioRig();
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+  afterEach(() => {
+    rig?.proxy.engine.disableAll();
+  });
+  return () => {
+    if (rig === undefined) throw new Error('the scenario rig is not started');
+    return rig;
+  };
+}

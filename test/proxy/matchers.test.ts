@@ -3,21 +3,16 @@
 // 418 so a firing is unmistakable.
 import { ScenarioMatch } from '../../src/core/model';
 import { connectionEnd, RuleRequest, sendRule, thriftCall, thriftStatement } from '../helpers/rule-traffic';
-import { ScenarioRig, startScenarioRig, Transport, WAREHOUSE_PATH } from '../helpers/scenario-rig';
+import { ScenarioRig, useScenarioRig, Transport, WAREHOUSE_PATH } from '../helpers/scenario-rig';
 import { closeSessionRequest } from '../helpers/thrift-messages';
 
 let rig: ScenarioRig;
 let seqid = 1;
 let n = 0;
 
-beforeAll(async () => {
-  rig = await startScenarioRig();
-});
-afterAll(async () => {
-  await rig?.close();
-});
-afterEach(() => {
-  rig.proxy.engine.disableAll();
+const theRig = useScenarioRig();
+beforeAll(() => {
+  rig = theRig();
 });
 
 /** Arms a scenario with this match that answers 418, until disabled. */

@@ -1,7 +1,7 @@
 // Every step kind of a custom scenario, through the real proxy over plain HTTP and intercepted HTTPS, alone and
 // composed: what the client gets, whether the server was contacted, and what the call record says.
 import { ScenarioDefinition, StepSpec } from '../../src/core/model';
-import { ScenarioRig, startScenarioRig, STORED_FILE, Transport } from '../helpers/scenario-rig';
+import { ScenarioRig, useScenarioRig, STORED_FILE, Transport } from '../helpers/scenario-rig';
 import { connectionEnd, RuleOutcome, RuleRequest, sendRaw, sendRule, thriftStatement } from '../helpers/rule-traffic';
 import { decodeReply, readMessageHeader, T } from '../helpers/thrift-messages';
 import * as thrift from 'thrift';
@@ -14,14 +14,9 @@ type StatusResp = { status: { statusCode: number; errorMessage?: string; sqlStat
 let rig: ScenarioRig;
 let seqid = 1;
 
-beforeAll(async () => {
-  rig = await startScenarioRig();
-});
-afterAll(async () => {
-  await rig?.close();
-});
-afterEach(() => {
-  rig.proxy.engine.disableAll();
+const theRig = useScenarioRig();
+beforeAll(() => {
+  rig = theRig();
 });
 
 /** Defines and arms a one-shot scenario on ExecuteStatement calls with these steps. */
