@@ -34,6 +34,7 @@ function summarize(call: CallRecord): Record<string, unknown> {
   if (call.replyStatus !== undefined) fields.thriftStatus = call.replyStatus.statusName;
   if (call.durationMs !== undefined) fields.ms = Math.round(call.durationMs * 10) / 10;
   if (call.scenario !== undefined) fields.scenario = call.scenario;
+  if (call.steps !== undefined) fields.steps = call.steps.join(', then ');
   if (call.error !== undefined) fields.error = call.error;
   if (call.decodeError !== undefined) fields.decodeError = call.decodeError;
   if (call.request !== undefined) fields.request = boundedJson(call.request);

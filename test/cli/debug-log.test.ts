@@ -104,3 +104,17 @@ it('cuts long field JSON and says how long it was', () => {
   expect(cut).toBe(`${JSON.stringify(long).slice(0, MAX_FIELDS_JSON_CHARS)}...<cut, ${full} chars in all>`);
   expect(MAX_FIELDS_JSON_CHARS).toBe(4096);
 });
+
+it('logs a call a defined scenario fired on with the scenario and the steps that ran, like a built-in', async () => {
+  app.control.defineScenario({
+    name: 'logged_rule',
+    description: '',
+    match: { kind: 'thrift', methods: ['GetInfo'] },
+    steps: [{ kind: 'delay', durationMs: 1 }, { kind: 'respond', httpStatus: 503, body: '' }],
+  });
+  app.control.enableScenario('logged_rule', { keepCallHistory: true });
+  const reply = await callThroughProxy({ host: app.info.proxyHost, port: app.info.proxyPort }, upstream.port, 'GetInfo', 5);
+  expect(reply.status).toBe(503);
+  const line = await logLine(/ DEBUG call .*method=GetInfo/);
+  expect(line).toMatch(/http=503 .*scenario=logged_rule steps="delay 1ms, then respond HTTP 503"/);
+});
