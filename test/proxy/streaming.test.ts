@@ -51,8 +51,8 @@ describe('streaming downloads', () => {
     await upstream?.close();
   });
 
-  it('keeps memory flat while a slow client reads a large download, and records the byte count', async () => {
-    const path = '/results/large.arrow';
+  /** Downloads `bytes` through the proxy with a client reading at most `readBytesPerMs`, sampling memory and bytes in flight. */
+  async function slowDownload(path: string, bytes: number, readBytesPerMs: number) {
     const before = process.memoryUsage();
     let peakRss = before.rss;
     let peakArrayBuffers = before.arrayBuffers;
@@ -65,15 +65,16 @@ describe('streaming downloads', () => {
       peakInFlight = Math.max(peakInFlight, (sentByPath.get(path) ?? 0) - received);
     };
     const sampler = setInterval(sample, 20);
+    const started = Date.now();
     try {
       await new Promise<void>((resolve, reject) => {
-        const req = https.request({ host: STORAGE_HOST, path: `${path}?bytes=${DOWNLOAD_BYTES}&sig=abc`, agent, servername: STORAGE_HOST }, (res) => {
-          // The client reads at most READ_RATE, far slower than the upstream can send over loopback: without
+        const req = https.request({ host: STORAGE_HOST, path: `${path}?bytes=${bytes}&sig=abc`, agent, servername: STORAGE_HOST }, (res) => {
+          // The client reads at most readBytesPerMs, slower than the upstream can send over loopback: without
           // backpressure the proxy would have to hold most of the body.
-          const started = Date.now();
+          const readFrom = Date.now();
           res.on('data', (chunk: Buffer) => {
             received += chunk.length;
-            const aheadMs = received / READ_BYTES_PER_MS - (Date.now() - started);
+            const aheadMs = received / readBytesPerMs - (Date.now() - readFrom);
             if (aheadMs >= 1) {
               res.pause();
               setTimeout(() => res.resume(), aheadMs);
@@ -89,19 +90,43 @@ describe('streaming downloads', () => {
       clearInterval(sampler);
     }
     sample();
+    return { received, peakInFlight, rssGrowth: peakRss - before.rss, arrayBuffersGrowth: peakArrayBuffers - before.arrayBuffers, elapsedMs: Date.now() - started };
+  }
+
+  it('keeps memory flat while a slow client reads a large download, and records the byte count', async () => {
+    const path = '/results/large.arrow';
+    const { received, peakInFlight, rssGrowth, arrayBuffersGrowth } = await slowDownload(path, DOWNLOAD_BYTES, READ_BYTES_PER_MS);
     expect(received).toBe(DOWNLOAD_BYTES);
     // What the upstream sent and the client has not read yet sits in the proxy or in kernel socket buffers (some
     // megabytes on two loopback hops); a proxy ignoring backpressure would hold most of the 96 MiB. Memory is
     // measured for the whole process (client and upstream too, garbage not yet collected included), so its
     // bounds are looser, but still below what buffering the body would take.
     expect(peakInFlight).toBeLessThan(16 * MiB);
-    expect(peakArrayBuffers - before.arrayBuffers).toBeLessThan(64 * MiB);
-    expect(peakRss - before.rss).toBeLessThan(96 * MiB);
+    expect(arrayBuffersGrowth).toBeLessThan(64 * MiB);
+    expect(rssGrowth).toBeLessThan(96 * MiB);
 
     const call = await proxy.waitForCall((c) => c.path.startsWith(path), 'the download record');
     expect(call).toMatchObject({ kind: 'cloudfetch', method: 'CloudFetchDownload', state: 'completed', httpStatus: 200, responseBytes: DOWNLOAD_BYTES });
     expect(call.path).not.toContain('abc');
   });
+
+  it('keeps memory within the same bound for 256 MiB through throttle_response with a client slower still', async () => {
+    const path = '/results/throttled.arrow';
+    const bytes = 256 * MiB;
+    const rate = 96 * MiB;
+    proxy.engine.define({ name: 'streaming_throttle', description: 'throttled download', match: { kind: 'cloudfetch' }, steps: [{ kind: 'throttle_response', bytesPerSecond: rate }] });
+    proxy.engine.enable('streaming_throttle');
+    const { received, peakInFlight, rssGrowth, arrayBuffersGrowth, elapsedMs } = await slowDownload(path, bytes, READ_BYTES_PER_MS);
+    expect(received).toBe(bytes);
+    // The throttle is a stage with a small window: it adds nothing worth measuring to what is in flight.
+    expect(peakInFlight).toBeLessThan(16 * MiB);
+    expect(arrayBuffersGrowth).toBeLessThan(64 * MiB);
+    expect(rssGrowth).toBeLessThan(96 * MiB);
+    // Not faster than the throttle allows (the bucket starts with 64 KiB).
+    expect(elapsedMs).toBeGreaterThanOrEqual(((bytes - 64 * 1024) / rate) * 1000 * 0.95);
+    const call = await proxy.waitForCall((c) => c.path.startsWith(path), 'the throttled download record');
+    expect(call).toMatchObject({ state: 'completed', scenario: 'streaming_throttle', responseBytes: bytes, delivery: { bytesDelivered: bytes, upstreamBytes: bytes, connectionEnd: 'complete' } });
+  }, 180_000);
 
   it('records a download the client abandons as failed, and stops the upstream transfer', async () => {
     const path = '/results/abandoned.arrow';
