@@ -4,13 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCENARIO_CATALOG } from '../../src/scenarios/catalog';
 import { CUSTOM_CASES } from './support/custom-scenario-cases';
+import { RESPONSE_CASES } from './support/response-scenario-cases';
 import { CLOUDFETCH_CASES, THRIFT_CASES } from './support/scenario-cases';
 
 it('covers every catalog scenario exactly once', () => {
-  const covered = [...CLOUDFETCH_CASES, ...THRIFT_CASES].map((c) => c.scenario);
+  const covered = [...CLOUDFETCH_CASES, ...THRIFT_CASES, ...RESPONSE_CASES].map((c) => c.scenario);
   expect([...covered].sort()).toEqual(SCENARIO_CATALOG.map((s) => s.name).sort());
   expect(new Set(covered).size).toBe(covered.length);
-  expect(covered).toHaveLength(21);
+  expect(covered).toHaveLength(27);
 });
 
 it('defines each custom case over gRPC, under a name no built-in has', () => {
@@ -28,7 +29,7 @@ it('lists every finding of the e2e cases in the README\'s findings section', () 
   const start = readme.indexOf('## Findings about the official Node.js driver');
   expect(start).toBeGreaterThan(0);
   const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
-  const withFindings = [...CLOUDFETCH_CASES, ...THRIFT_CASES, ...CUSTOM_CASES].filter((c) => c.finding);
+  const withFindings = [...CLOUDFETCH_CASES, ...THRIFT_CASES, ...RESPONSE_CASES, ...CUSTOM_CASES].filter((c) => c.finding);
   expect(withFindings.length).toBeGreaterThan(0);
   for (const c of withFindings) expect(section).toContain(`\`${c.scenario}\``);
 });
@@ -41,7 +42,7 @@ it('arms and watches every scenario case over the real gRPC control API, not in-
   const watch = readFileSync(join(support, 'call-watch.ts'), 'utf8');
   expect(watch).toContain('WATCH_EVENT_TYPE_LIVE');
   // Nothing in the e2e support reaches around the API into the in-process facade.
-  for (const file of ['run-scenario-cases.ts', 'scenario-cases.ts', 'custom-scenario-cases.ts', 'call-watch.ts', 'e2e-env.ts']) {
+  for (const file of ['run-scenario-cases.ts', 'scenario-cases.ts', 'custom-scenario-cases.ts', 'response-scenario-cases.ts', 'call-watch.ts', 'e2e-env.ts']) {
     const text = readFileSync(join(support, file), 'utf8');
     expect({ file, inProcess: text.match(/\bcontrol\.(defineScenario|enableScenario|disableScenario|disableAllScenarios|watchCalls|listCalls)\b/g) }).toEqual({ file, inProcess: null });
   }

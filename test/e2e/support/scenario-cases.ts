@@ -67,7 +67,7 @@ export interface ScenarioCase {
 export const CLOUDFETCH_ROWS = 12_000;
 export const CLOUDFETCH_FAKE = { cloudFetchThresholdRows: 5_000, rowsPerCloudFetchFile: 4_000, linksPerFetch: 4 };
 export const CLOUDFETCH_QUERY: DriverStep[] = [{ kind: 'query', sql: `SELECT * FROM range(${CLOUDFETCH_ROWS})` }];
-const INLINE_QUERY: DriverStep[] = [{ kind: 'query', sql: 'SELECT * FROM range(100)' }];
+export const INLINE_QUERY: DriverStep[] = [{ kind: 'query', sql: 'SELECT * FROM range(100)' }];
 /** Fast retries plus a socket timeout well below the hold scenarios' durations. */
 const shortSocketTimeout = (t: CaseTimings): DriverClientOptions => ({ retryDelayMin: 20, retryDelayMax: 100, retriesTimeout: 20_000, socketTimeout: t.socketTimeoutMs });
 
@@ -87,7 +87,7 @@ export function expectAllRows(run: ScenarioRun, rows: number): void {
 }
 
 /** The scenario fired exactly once, on one download, and nothing else was injected. */
-function injectedOnce(run: ScenarioRun, name: string): Call[] {
+export function injectedOnce(run: ScenarioRun, name: string): Call[] {
   const injected = run.completed().filter(firedBy(name));
   expect(injected).toHaveLength(1);
   return injected;
