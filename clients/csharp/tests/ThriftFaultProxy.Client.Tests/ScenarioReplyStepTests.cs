@@ -27,7 +27,11 @@ public sealed class ScenarioReplyStepTests(ProxyWithUpstreamsFixture fixture) : 
 
     public async Task DisposeAsync()
     {
-        foreach (var name in defined) await Control.DeleteScenarioAsync(name);
+        foreach (var name in defined)
+        {
+            try { await Control.DeleteScenarioAsync(name); }
+            catch (ScenarioNotFoundException) { }
+        }
         await fixture.ResetAsync();
     }
 
