@@ -1,8 +1,8 @@
 // How long the proxy waits on a real server: for the TCP connection, the TLS handshake, and the response (its
 // headers, then any silence in its body while the client is reading). Without limits an upstream that accepts
-// and never answers holds the call forever. The clock is the socket's own idle timer (refreshed by traffic, one
-// per socket, as Node keeps it), not a timer object per request; it starts when the request is sent to the
-// server, so time a scenario held the request does not count.
+// and never answers holds the call forever. The clock is the socket's own idle timer (socket.setTimeout,
+// refreshed by traffic and re-armed per phase), not a setTimeout of ours next to it; it starts when the request
+// is sent to the server, so time a scenario held the request does not count.
 import http from 'node:http';
 import net from 'node:net';
 
