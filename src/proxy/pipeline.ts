@@ -22,6 +22,7 @@ import { ThriftCallIdentity } from '../thrift/call-identity';
 import { Classifier } from './classify';
 import { errorText } from './error-text';
 import { ForwardOutcome, ForwardRequest, UpstreamForwarder } from './forward-upstream';
+import { readBodyUpTo } from './read-body';
 import { finishShapedCall } from './reply/delivery-record';
 import { CallOutcome, CallRecorder, RecordedCall } from './recorded-call';
 import { StepExchange } from './step-exchange';
@@ -78,8 +79,6 @@ interface ThriftContext {
   identity?: ThriftCallIdentity;
 }
 
-/** A Thrift request body as read: whole, or its first bytes when it is longer than the cap. */
-type ReadBody = { whole: true; body: Buffer } | { whole: false; prefix: Buffer };
 
 export class RequestPipeline {
   private readonly holds = new HeldRequests();
@@ -253,40 +252,6 @@ export class RequestPipeline {
   }
 }
 
-/**
- * Reads a request body of at most `maxBytes`. A longer one stops being read as soon as it passes the cap: the
- * request is paused and handed back with the bytes read so far, for the rest to stream on from it. Undefined
- * when the client went away first.
- */
-function readBodyUpTo(req: http.IncomingMessage, maxBytes: number, done: (read: ReadBody | undefined) => void): void {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  let settled = false;
-  const joined = (): Buffer => (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length));
-  const settle = (read: ReadBody | undefined): void => {
-    if (settled) return;
-    settled = true;
-    req.off('data', onData);
-    req.off('end', onEnd);
-    req.off('close', onClose);
-    done(read);
-  };
-  const onData = (chunk: Buffer): void => {
-    chunks.push(chunk);
-    length += chunk.length;
-    if (length > maxBytes) {
-      req.pause();
-      settle({ whole: false, prefix: joined() });
-    }
-  };
-  const onEnd = (): void => settle({ whole: true, body: joined() });
-  const onClose = (): void => settle(undefined);
-  req.on('data', onData);
-  req.once('end', onEnd);
-  req.once('close', onClose);
-  req.on('error', () => undefined); // reported through 'close'
-  req.resume();
-}
 
 /** The facts the engine matches: one small object per request, pointing at what the request already has. */
 function matchFacts(request: ProxiedRequest, kind: CallKind, method: string | undefined): MatchFacts {

@@ -16,7 +16,7 @@ import { BYTES_PER_VALUE } from '../core/record-size';
 import { REDACTED, redactSecretsInText, redactUrl } from '../core/redact';
 import { formatUuid } from './reader-support';
 import { FIELD_POLICIES, isSecretMapKey, type FieldPolicy } from './field-policies';
-import type { StructSchema, ThriftSchema, TypeRef } from './schema-types';
+import { WIRE_TYPE_OF, type StructSchema, type ThriftSchema, type TypeRef } from './schema-types';
 import { TType, type ThriftBytes, type ThriftList, type ThriftMap, type ThriftStruct, type ThriftValue } from './wire-types';
 
 export interface RenderLimits {
@@ -50,21 +50,6 @@ const MAX_TEXT_SNIFF_BYTES = 64 * 1024;
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const MAX_MAP_KEY_CHARS = 256;
 
-const WIRE_TYPE_OF: Readonly<Record<TypeRef['kind'], number>> = {
-  bool: TType.BOOL,
-  byte: TType.BYTE,
-  i16: TType.I16,
-  i32: TType.I32,
-  enum: TType.I32,
-  i64: TType.I64,
-  double: TType.DOUBLE,
-  string: TType.STRING,
-  binary: TType.STRING,
-  struct: TType.STRUCT,
-  map: TType.MAP,
-  set: TType.SET,
-  list: TType.LIST,
-};
 
 export class FieldRenderer {
   private valuesLeft: number;

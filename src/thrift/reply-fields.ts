@@ -8,7 +8,7 @@
 // Values are JSON-shaped and converted by the schema: enums take the number or the symbolic name, i64 a safe
 // integer or a decimal string, binary a base64 string, structs objects keyed by field name, lists arrays.
 import type { FieldValue } from '../core/model';
-import type { StructSchema, ThriftSchema, TypeRef } from './schema-types';
+import { WIRE_TYPE_OF, type StructSchema, type ThriftSchema, type TypeRef } from './schema-types';
 import { TCLI_SCHEMA } from './tcli-schema';
 import { TType, type ThriftField, type ThriftMessage, type ThriftStruct, type ThriftValue } from './wire-types';
 
@@ -199,21 +199,6 @@ function lastField(struct: ThriftStruct, id: number): ThriftValue | undefined {
   return i < 0 ? undefined : struct.fields[i].value;
 }
 
-const WIRE: Readonly<Record<TypeRef['kind'], number>> = {
-  bool: TType.BOOL,
-  byte: TType.BYTE,
-  i16: TType.I16,
-  i32: TType.I32,
-  enum: TType.I32,
-  i64: TType.I64,
-  double: TType.DOUBLE,
-  string: TType.STRING,
-  binary: TType.STRING,
-  struct: TType.STRUCT,
-  map: TType.MAP,
-  set: TType.SET,
-  list: TType.LIST,
-};
 
 const INT_RANGE = { byte: [-0x80, 0x7f], i16: [-0x8000, 0x7fff], i32: [-0x80000000, 0x7fffffff] } as const;
 const I64_TEXT = /^-?\d{1,19}$/;
@@ -232,7 +217,7 @@ export function toThriftValue(value: FieldValue, type: TypeRef, schema: ThriftSc
     case 'i32': {
       const [min, max] = INT_RANGE[type.kind];
       if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) return wrong(`an integer in [${min}, ${max}] (${type.kind})`);
-      return { type: WIRE[type.kind] as typeof TType.I32, value };
+      return { type: WIRE_TYPE_OF[type.kind] as typeof TType.I32, value };
     }
     case 'enum': {
       const symbols = schema.enums[type.name] ?? {};
@@ -271,7 +256,7 @@ export function toThriftValue(value: FieldValue, type: TypeRef, schema: ThriftSc
     case 'set': {
       if (!Array.isArray(value)) return wrong('an array');
       const elements = value.map((v, i) => toThriftValue(v, type.element, schema, `${path}[${i}]`));
-      return { type: type.kind === 'list' ? TType.LIST : TType.SET, elementType: WIRE[type.element.kind], size: elements.length, elements };
+      return { type: type.kind === 'list' ? TType.LIST : TType.SET, elementType: WIRE_TYPE_OF[type.element.kind], size: elements.length, elements };
     }
     case 'map': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return wrong('an object (a map)');
@@ -279,7 +264,7 @@ export function toThriftValue(value: FieldValue, type: TypeRef, schema: ThriftSc
         key: toThriftValue(type.key.kind === 'string' ? k : Number(k), type.key, schema, `${path}{${k}}`),
         value: toThriftValue(v, type.value, schema, `${path}.${k}`),
       }));
-      return { type: TType.MAP, keyType: WIRE[type.key.kind], valueType: WIRE[type.value.kind], size: entries.length, entries };
+      return { type: TType.MAP, keyType: WIRE_TYPE_OF[type.key.kind], valueType: WIRE_TYPE_OF[type.value.kind], size: entries.length, entries };
     }
   }
 }

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Readable, type Duplex } from 'node:stream';
 import { resetConnection } from '../actions/reset';
 import { endToEndHeaders } from '../http-headers';
+import { readBodyUpTo } from '../read-body';
 import { waitForAcknowledged } from './send-queue';
 
 /** Longest a reset waits for the client to acknowledge the bytes before the cut. */
@@ -148,7 +149,7 @@ class ShapedRelay {
       this.deliver(head, response);
       return;
     }
-    collectUpTo(response, this.o.maxRewriteBytes, (collected) => {
+    readBodyUpTo(response, this.o.maxRewriteBytes, (collected) => {
       if (collected === undefined) return; // the upstream failed; reported through 'close'
       if (!collected.whole) {
         this.rewriteError = `reply longer than ${this.o.maxRewriteBytes} bytes: too large to rewrite, delivered unchanged`;
@@ -284,32 +285,6 @@ function announcedLength(head: RelayHead): number | undefined {
     }
   }
   return undefined;
-}
-
-type Collected = { whole: true; body: Buffer } | { whole: false; prefix: Buffer };
-
-/** Reads a body of at most `maxBytes`; a longer one is paused and handed back with what was read so far. */
-function collectUpTo(stream: Readable, maxBytes: number, done: (collected: Collected | undefined) => void): void {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  let settled = false;
-  const settle = (c: Collected | undefined): void => {
-    if (settled) return;
-    settled = true;
-    stream.off('data', onData);
-    done(c);
-  };
-  const onData = (chunk: Buffer): void => {
-    chunks.push(chunk);
-    length += chunk.length;
-    if (length > maxBytes) {
-      stream.pause();
-      settle({ whole: false, prefix: Buffer.concat(chunks, length) });
-    }
-  };
-  stream.on('data', onData);
-  stream.once('end', () => settle({ whole: true, body: Buffer.concat(chunks, length) }));
-  stream.once('close', () => settle(undefined));
 }
 
 /** `rest` with `prefix` in front of it, as one stream that keeps backpressure. */

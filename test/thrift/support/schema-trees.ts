@@ -2,25 +2,10 @@
 // value of its declared type (enums any i32, lists of up to a few elements). They are what a warehouse could
 // send for a reply type, for round-trip properties of the encoder.
 import fc from 'fast-check';
-import type { TypeRef } from '../../../src/thrift/schema-types';
+import { WIRE_TYPE_OF, type TypeRef } from '../../../src/thrift/schema-types';
 import { TCLI_SCHEMA } from '../../../src/thrift/tcli-schema';
 import { TType, type ThriftStruct, type ThriftValue } from '../../../src/thrift/decoder';
 
-const WIRE: Readonly<Record<TypeRef['kind'], number>> = {
-  bool: TType.BOOL,
-  byte: TType.BYTE,
-  i16: TType.I16,
-  i32: TType.I32,
-  enum: TType.I32,
-  i64: TType.I64,
-  double: TType.DOUBLE,
-  string: TType.STRING,
-  binary: TType.STRING,
-  struct: TType.STRUCT,
-  map: TType.MAP,
-  set: TType.SET,
-  list: TType.LIST,
-};
 
 const i64Arb = fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.maxSafeInteger(), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((v) => {
   const safe = v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER);
@@ -50,7 +35,7 @@ export function typedValueArb(type: TypeRef, depth: number): fc.Arbitrary<Thrift
       return structOfArb(type.name, depth + 1);
     case 'list':
     case 'set': {
-      const elementType = WIRE[type.element.kind];
+      const elementType = WIRE_TYPE_OF[type.element.kind];
       return fc.array(typedValueArb(type.element, depth + 1), { maxLength: depth > 4 ? 1 : 3 }).map((elements) => ({
         type: type.kind === 'list' ? TType.LIST : TType.SET,
         elementType,
@@ -59,8 +44,8 @@ export function typedValueArb(type: TypeRef, depth: number): fc.Arbitrary<Thrift
       }));
     }
     case 'map': {
-      const keyType = WIRE[type.key.kind];
-      const valueType = WIRE[type.value.kind];
+      const keyType = WIRE_TYPE_OF[type.key.kind];
+      const valueType = WIRE_TYPE_OF[type.value.kind];
       return fc.array(fc.tuple(typedValueArb(type.key, depth + 1), typedValueArb(type.value, depth + 1)), { maxLength: 3 }).map((pairs) => ({
         type: TType.MAP,
         keyType,
