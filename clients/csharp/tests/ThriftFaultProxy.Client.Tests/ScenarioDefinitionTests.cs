@@ -17,31 +17,8 @@ namespace ThriftFaultProxy.Client.Tests;
 /// then driven by real traffic through the proxy to the test's upstreams and observed through a CallSubscription.
 /// </summary>
 [Collection(ProxyCollection.Name)]
-public sealed class ScenarioDefinitionTests(ProxyWithUpstreamsFixture fixture) : IAsyncLifetime
+public sealed class ScenarioDefinitionTests(ProxyWithUpstreamsFixture fixture) : DefinedScenarioTestBase(fixture)
 {
-    private readonly List<string> defined = [];
-
-    private ProxyControlClient Control => fixture.Control;
-
-    public Task InitializeAsync() => fixture.ResetAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var name in defined)
-        {
-            try { await Control.DeleteScenarioAsync(name); }
-            catch (ScenarioNotFoundException) { }
-        }
-        await fixture.ResetAsync();
-    }
-
-    private async Task<Scenario> DefineAsync(ScenarioBuilder builder)
-    {
-        var definition = builder.Build();
-        defined.Add(definition.Name);
-        var response = await Control.DefineScenarioAsync(definition);
-        return response.Scenario;
-    }
 
     [Fact]
     public async Task A_Thrift_field_matcher_fails_one_statement_with_a_Thrift_error_and_lets_the_other_pass()
@@ -55,10 +32,10 @@ public sealed class ScenarioDefinitionTests(ProxyWithUpstreamsFixture fixture) :
         Assert.False(scenario.Enabled);
         Assert.Contains("ExecuteStatement", scenario.Explanation);
         await Control.EnableScenarioAsync("cs_range_table_missing", untilDisabled: true);
-        var tcli = fixture.CreateTcliClient();
+        var tcli = Fixture.CreateTcliClient();
         var session = await tcli.OpenSessionAsync("token", "unused");
         await using var calls = await Control.SubscribeAsync(new CallWatchOptions { Method = "ExecuteStatement" });
-        var forwardedBefore = fixture.Upstreams.ThriftMethodsReceived.Count(m => m == "ExecuteStatement");
+        var forwardedBefore = Fixture.Upstreams.ThriftMethodsReceived.Count(m => m == "ExecuteStatement");
 
         var passed = await tcli.ExecuteStatementAsync(session.SessionGuid!, session.SessionSecret!, "SELECT 1");
         var failed = await tcli.ExecuteStatementAsync(session.SessionGuid!, session.SessionSecret!, "SELECT * FROM range(10)");
@@ -66,7 +43,7 @@ public sealed class ScenarioDefinitionTests(ProxyWithUpstreamsFixture fixture) :
         Assert.Equal(TcliProtocol.StatusSuccess, passed.StatusCode);
         Assert.Equal(TcliProtocol.StatusError, failed.StatusCode);
         Assert.Equal("[TABLE_OR_VIEW_NOT_FOUND] The table or view cannot be found.", failed.ErrorMessage);
-        Assert.Equal(forwardedBefore + 1, fixture.Upstreams.ThriftMethodsReceived.Count(m => m == "ExecuteStatement"));
+        Assert.Equal(forwardedBefore + 1, Fixture.Upstreams.ThriftMethodsReceived.Count(m => m == "ExecuteStatement"));
         var recorded = await calls.WaitForCallsAsync(count: 2, completed: true, timeout: Waits.Event);
         Assert.Equal(["", "cs_range_table_missing"], recorded.Select(c => c.Scenario));
         Assert.Empty(recorded[0].Steps);
@@ -83,7 +60,7 @@ public sealed class ScenarioDefinitionTests(ProxyWithUpstreamsFixture fixture) :
             .Respond(429, body: "{\"error\":\"slow_down\"}", contentType: "application/json", retryAfter: TimeSpan.FromSeconds(3)));
         await Control.EnableScenarioAsync("cs_token_429");
         await using var calls = await Control.SubscribeAsync(new CallWatchOptions { Kind = CallKind.Http });
-        using var http = fixture.CreateHttpClient();
+        using var http = Fixture.CreateHttpClient();
         var tokenUrl = new Uri($"http://{ProxyWithUpstreamsFixture.WorkspaceHost}/oidc/v1/token");
 
         using var limited = await http.PostAsync(tokenUrl, new StringContent("grant_type=client_credentials"));
@@ -108,7 +85,7 @@ public sealed class ScenarioDefinitionTests(ProxyWithUpstreamsFixture fixture) :
         await DefineAsync(Scenario.Named("cs_slow_then_reset").OnCloudFetch().WhenPath("/results/slow-*").Delay(delay).Reset());
         await Control.EnableScenarioAsync("cs_slow_then_reset");
         await using var calls = await Control.SubscribeAsync(new CallWatchOptions { Kind = CallKind.CloudFetch });
-        using var http = fixture.CreateHttpClient();
+        using var http = Fixture.CreateHttpClient();
 
         using var fast = await http.GetAsync(ProxyWithUpstreamsFixture.PresignedUrl("fast-0.arrow", "sig-fast"));
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(ProxyWithUpstreamsFixture.PresignedUrl("slow-1.arrow", "sig-slow")));
@@ -131,7 +108,7 @@ public sealed class ScenarioDefinitionTests(ProxyWithUpstreamsFixture fixture) :
         await DefineAsync(Scenario.Named("cs_close_download").OnCloudFetch().Close());
         await Control.EnableScenarioAsync("cs_close_download");
         await using var calls = await Control.SubscribeAsync(new CallWatchOptions { Kind = CallKind.CloudFetch });
-        using var http = fixture.CreateHttpClient();
+        using var http = Fixture.CreateHttpClient();
 
         using var response = await http.GetAsync(ProxyWithUpstreamsFixture.PresignedUrl("closed.arrow", "sig-closed"));
 
@@ -154,7 +131,7 @@ public sealed class ScenarioDefinitionTests(ProxyWithUpstreamsFixture fixture) :
         var armed = await Control.EnableScenarioAsync("cs_hold_download", duration: hold);
         Assert.Equal(hold, armed.Duration.ToTimeSpan());
         await using var calls = await Control.SubscribeAsync(new CallWatchOptions { Kind = CallKind.CloudFetch });
-        using var http = fixture.CreateHttpClient();
+        using var http = Fixture.CreateHttpClient();
 
         using var response = await http.GetAsync(ProxyWithUpstreamsFixture.PresignedUrl("held-0.arrow", "sig-held"));
 
@@ -173,7 +150,7 @@ public sealed class ScenarioDefinitionTests(ProxyWithUpstreamsFixture fixture) :
         await Control.EnableScenarioAsync("cs_slow_open");
         await Control.EnableScenarioAsync("cs_exec_exception", keepCallHistory: true);
         await using var calls = await Control.SubscribeAsync(new CallWatchOptions { Kind = CallKind.Thrift });
-        var tcli = fixture.CreateTcliClient();
+        var tcli = Fixture.CreateTcliClient();
 
         var session = await tcli.OpenSessionAsync("token", "unused");
         var exception = await Assert.ThrowsAsync<TApplicationException>(() => tcli.ExecuteStatementAsync(session.SessionGuid!, session.SessionSecret!, "SELECT 1"));
@@ -191,7 +168,7 @@ public sealed class ScenarioDefinitionTests(ProxyWithUpstreamsFixture fixture) :
     public async Task Definitions_are_listed_replaced_and_deleted_and_built_ins_are_protected()
     {
         ScenarioDefinition first = Scenario.Named("cs_lifecycle").Describe("first").OnThrift("FetchResults").Respond(503, retryAfter: TimeSpan.FromSeconds(3));
-        defined.Add(first.Name);
+        DeleteAfterTest(first.Name);
         var created = await Control.DefineScenarioAsync(first);
         Assert.False(created.Replaced);
         var listed = Assert.Single(await Control.ListScenariosAsync(), s => s.Name == "cs_lifecycle");

@@ -17,30 +17,13 @@ namespace ThriftFaultProxy.Client.Tests;
 /// over the real API and applied by the proxy to real replies of the test's upstreams on their way back.
 /// </summary>
 [Collection(ProxyCollection.Name)]
-public sealed class ScenarioReplyStepTests(ProxyWithUpstreamsFixture fixture) : IAsyncLifetime
+public sealed class ScenarioReplyStepTests(ProxyWithUpstreamsFixture fixture) : DefinedScenarioTestBase(fixture)
 {
-    private readonly List<string> defined = [];
-
-    private ProxyControlClient Control => fixture.Control;
-
-    public Task InitializeAsync() => fixture.ResetAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var name in defined)
-        {
-            try { await Control.DeleteScenarioAsync(name); }
-            catch (ScenarioNotFoundException) { }
-        }
-        await fixture.ResetAsync();
-    }
 
     private async Task DefineAndEnableAsync(ScenarioBuilder builder)
     {
-        var definition = builder.Build();
-        defined.Add(definition.Name);
-        await Control.DefineScenarioAsync(definition);
-        await Control.EnableScenarioAsync(definition.Name);
+        var scenario = await DefineAsync(builder);
+        await Control.EnableScenarioAsync(scenario.Name);
     }
 
     private static string Blob(string name) => $"/results/{name}";
@@ -50,7 +33,7 @@ public sealed class ScenarioReplyStepTests(ProxyWithUpstreamsFixture fixture) : 
     {
         await DefineAndEnableAsync(Scenario.Named("cs_truncate_download").OnCloudFetch().TruncateResponse(1000, ConnectionEnd.Reset));
         await using var calls = await Control.SubscribeAsync(new CallWatchOptions { Kind = CallKind.CloudFetch });
-        using var http = fixture.CreateHttpClient();
+        using var http = Fixture.CreateHttpClient();
 
         using var response = await http.GetAsync(ProxyWithUpstreamsFixture.PresignedUrl("truncated.arrow", "sig-t"), HttpCompletionOption.ResponseHeadersRead);
         var stream = await response.Content.ReadAsStreamAsync();
@@ -73,7 +56,7 @@ public sealed class ScenarioReplyStepTests(ProxyWithUpstreamsFixture fixture) : 
             .SetResponse(500, headers: new Dictionary<string, string> { ["X-Fault"] = "injected" }, retryAfter: TimeSpan.FromSeconds(2))
             .CorruptResponse(offset: 0, length: 4));
         await using var calls = await Control.SubscribeAsync(new CallWatchOptions { Kind = CallKind.CloudFetch });
-        using var http = fixture.CreateHttpClient();
+        using var http = Fixture.CreateHttpClient();
 
         using var response = await http.GetAsync(ProxyWithUpstreamsFixture.PresignedUrl("corrupt.arrow", "sig-c"));
         var body = await response.Content.ReadAsByteArrayAsync();
@@ -97,7 +80,7 @@ public sealed class ScenarioReplyStepTests(ProxyWithUpstreamsFixture fixture) : 
         const long rate = 40_000;
         await DefineAndEnableAsync(Scenario.Named("cs_stall_then_throttle").OnCloudFetch().StallResponse(100, stall).ThrottleResponse(rate));
         await using var calls = await Control.SubscribeAsync(new CallWatchOptions { Kind = CallKind.CloudFetch });
-        using var http = fixture.CreateHttpClient();
+        using var http = Fixture.CreateHttpClient();
 
         var body = await http.GetByteArrayAsync(ProxyWithUpstreamsFixture.PresignedUrl("paced.arrow", "sig-p"));
 
@@ -120,7 +103,7 @@ public sealed class ScenarioReplyStepTests(ProxyWithUpstreamsFixture fixture) : 
             .RewriteThriftReply("serverProtocolVersion", "SPARK_CLI_SERVICE_PROTOCOL_V5"));
         await using var calls = await Control.SubscribeAsync(new CallWatchOptions { Method = "OpenSession" });
 
-        var reply = await fixture.CreateTcliClient().OpenSessionAsync("token", "unused");
+        var reply = await Fixture.CreateTcliClient().OpenSessionAsync("token", "unused");
 
         Assert.Equal(TcliProtocol.StatusSuccess, reply.StatusCode);
         Assert.Equal(0xA505, reply.ServerProtocolVersion);
