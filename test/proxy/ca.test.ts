@@ -7,7 +7,8 @@ import { CA_COMMON_NAME, caPaths, loadOrCreateCa } from '../../src/proxy/ca-stor
 import { LeafCertificates } from '../../src/proxy/leaf-certificates';
 import { distinguishedName, extension, pem, signCertificate } from '../../src/tls/x509';
 
-const CRL_URL = 'http://127.0.0.1:18080/.thrift-fault-proxy/crl/test.crl';
+// Only written into certificates, never fetched: any port does.
+const CRL_URL = 'http://127.0.0.1:9/.thrift-fault-proxy/crl/test.crl';
 
 describe('proxy CA', () => {
   let dir: string;
